@@ -1,0 +1,24 @@
+#pragma once
+// The web chat channel's outbound half: an agent's reply is published on the event bus to the
+// visitor's sessions, wherever they are connected. A visitor who is offline reads it from the
+// history when they come back, so publishing counts as sent. Redelivery after a crash is
+// harmless: the widget drops a message id it already shows.
+#include "cc/services/ports/channel_sender.hpp"
+#include "cc/services/ports/event_bus.hpp"
+
+namespace cc::channels::webchat {
+
+class WebchatSender final : public services::ChannelSender {
+ public:
+  explicit WebchatSender(services::EventBus& bus) : bus_(bus) {}
+  boost::asio::awaitable<services::SendOutcome> send(const services::OutboxItem& item) override;
+
+ private:
+  services::EventBus& bus_;
+};
+
+// {"type":"message","data":{id, direction, content, created_at, ...}} as the widget reads it.
+std::string visitor_message_frame(const domain::Message& message,
+                                  const std::string& client_message_id = {});
+
+}  // namespace cc::channels::webchat

@@ -1,0 +1,49 @@
+#pragma once
+// Agent administration and presence. Admins create and edit agents; every agent sets their own
+// status, and coming online triggers assignment of the waiting queue.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "cc/services/assignment_service.hpp"
+#include "cc/services/event_dispatcher.hpp"
+#include "cc/services/ports/agent_repository.hpp"
+
+namespace cc::services {
+
+struct AgentDraft {
+  std::string email;
+  std::string password;
+  std::string name;
+  domain::Role role = domain::Role::agent;
+};
+
+struct AgentChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> password;
+  std::optional<domain::Role> role;
+  std::optional<bool> active;
+};
+
+class AgentService {
+ public:
+  AgentService(AgentRepository& agents, AssignmentService& assignment, EventDispatcher& events,
+               boost::asio::any_io_executor cpu_executor);
+
+  boost::asio::awaitable<Result<domain::Agent>> create(AgentDraft draft);
+  boost::asio::awaitable<Result<domain::Agent>> get(domain::Id id);
+  boost::asio::awaitable<Result<domain::Page<domain::Agent>>> list(std::optional<domain::Id> after,
+                                                                  int limit);
+  boost::asio::awaitable<Result<domain::Agent>> update(domain::Id id, AgentChanges changes);
+  boost::asio::awaitable<Result<domain::Agent>> set_status(domain::Id id, domain::AgentStatus status);
+
+ private:
+  AgentRepository& agents_;
+  AssignmentService& assignment_;
+  EventDispatcher& events_;
+  boost::asio::any_io_executor cpu_;
+};
+
+// Shared rule for new passwords: 10 to 200 bytes.
+std::optional<Error> check_password_rule(std::string_view password);
+
+}  // namespace cc::services

@@ -1,0 +1,33 @@
+#pragma once
+// Admin management of channel accounts, with validation of the per-channel config shape.
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cc/services/ports/channel_account_repository.hpp"
+
+namespace cc::services {
+
+class ChannelAccountService {
+ public:
+  explicit ChannelAccountService(ChannelAccountRepository& accounts);
+
+  boost::asio::awaitable<Result<domain::ChannelAccount>> create(domain::Channel channel,
+                                                                std::string name,
+                                                                nlohmann::json config);
+  boost::asio::awaitable<Result<domain::ChannelAccount>> get(domain::Id id);
+  boost::asio::awaitable<Result<domain::Page<domain::ChannelAccount>>> list(
+      std::optional<domain::Id> after, int limit);
+  // A config patch is merged into the stored config (RFC 7386 merge patch), so secrets need not
+  // be sent again to change another field.
+  boost::asio::awaitable<Result<domain::ChannelAccount>> update(
+      domain::Id id, std::optional<std::string> name, std::optional<nlohmann::json> config_patch,
+      std::optional<bool> active);
+
+ private:
+  ChannelAccountRepository& accounts_;
+};
+
+// Checks the config object for a channel; nullopt when it is acceptable.
+std::optional<Error> validate_channel_config(domain::Channel channel, const nlohmann::json& config);
+
+}  // namespace cc::services

@@ -1,0 +1,49 @@
+#pragma once
+// What agents do with conversations: list, read, reply (through the outbox), close. Enforces
+// who may see what before touching the store, and emits the matching agent events.
+#include <boost/asio/awaitable.hpp>
+
+#include "cc/services/event_dispatcher.hpp"
+#include "cc/services/outbox_dispatcher.hpp"
+#include "cc/services/ports/conversation_repository.hpp"
+
+namespace cc::services {
+
+struct ConversationFilter {
+  std::optional<domain::ConversationStatus> status;
+  std::optional<domain::Channel> channel;
+  std::optional<domain::Id> after;
+  int limit = 50;
+};
+
+class ConversationService {
+ public:
+  ConversationService(ConversationRepository& conversations, EventDispatcher& events,
+                      OutboxDispatcher& outbox);
+
+  boost::asio::awaitable<Result<domain::Page<domain::Conversation>>> list(
+      const domain::Principal& viewer, ConversationFilter filter);
+  boost::asio::awaitable<Result<domain::Conversation>> get(const domain::Principal& viewer,
+                                                           domain::Id id);
+  boost::asio::awaitable<Result<domain::Page<domain::Message>>> messages(
+      const domain::Principal& viewer, domain::Id id, std::optional<domain::Id> after, int limit);
+  boost::asio::awaitable<Result<ReplyOutcome>> reply(const domain::Principal& author, domain::Id id,
+                                                     std::string content,
+                                                     std::optional<std::string> idempotency_key);
+  boost::asio::awaitable<Result<domain::Conversation>> close(const domain::Principal& actor,
+                                                             domain::Id id);
+  // What a web visitor sees: their messages on one channel account, oldest first.
+  boost::asio::awaitable<Result<domain::Page<domain::Message>>> customer_history(
+      domain::Id customer_id, domain::Id channel_account_id, std::optional<domain::Id> after,
+      int limit);
+
+ private:
+  ConversationRepository& conversations_;
+  EventDispatcher& events_;
+  OutboxDispatcher& outbox_;
+};
+
+// Content rules for any message body: non-empty, valid UTF-8, at most kMaxMessageBytes.
+std::optional<Error> check_message_content(std::string_view content, std::string field = "/content");
+
+}  // namespace cc::services

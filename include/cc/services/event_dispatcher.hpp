@@ -1,0 +1,34 @@
+#pragma once
+// Persists agent events (which assigns their sequence numbers) and fans them out over the event
+// bus, which reaches this instance's agent sessions and every other instance's. Shared by all
+// services; thread-safe.
+#include <boost/asio/awaitable.hpp>
+#include <vector>
+
+#include "cc/services/ports/agent_event_store.hpp"
+#include "cc/services/ports/agent_notifier.hpp"
+#include "cc/services/ports/event_bus.hpp"
+
+namespace cc::services {
+
+inline constexpr const char* kAgentEventTopic = "agent.events";
+
+class EventDispatcher {
+ public:
+  EventDispatcher(AgentEventStore& store, EventBus& bus);
+  // Routes bus deliveries of agent events to this instance's sessions.
+  void attach(AgentNotifier& notifier);
+  // Never throws: a failure is logged, and clients recover by re-reading state.
+  boost::asio::awaitable<void> emit(std::vector<AgentEvent> events);
+  boost::asio::awaitable<Result<std::vector<AgentEvent>>> since(domain::Id agent_id,
+                                                                std::int64_t after_seq, int limit);
+
+ private:
+  AgentEventStore& store_;
+  EventBus& bus_;
+};
+
+std::string serialize_event(const AgentEvent& event);  // {"type","seq","data"} + agent_id
+std::optional<AgentEvent> parse_event(const std::string& text);
+
+}  // namespace cc::services

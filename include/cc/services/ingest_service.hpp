@@ -1,0 +1,56 @@
+#pragma once
+// The ingest pipeline's entry point for every channel adapter. Concurrent callers are batched:
+// whatever arrives while one batch is being committed goes into the next, so many messages share
+// one transaction and one commit (group commit). ingest() returns only after COMMIT, which is
+// when an adapter may acknowledge its provider. After commit it assigns new conversations and
+// emits events. Thread-safe.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/strand.hpp>
+#include <mutex>
+#include <vector>
+
+#include "cc/async/completion.hpp"
+#include "cc/metrics/registry.hpp"
+#include "cc/services/assignment_service.hpp"
+#include "cc/services/event_dispatcher.hpp"
+#include "cc/services/ports/agent_repository.hpp"
+#include "cc/services/ports/ingest_store.hpp"
+
+namespace cc::services {
+
+struct IngestOptions {
+  std::size_t max_batch = 500;
+};
+
+class IngestService {
+ public:
+  IngestService(boost::asio::any_io_executor executor, IngestStore& store,
+                AssignmentService& assignment, AgentRepository& agents, EventDispatcher& events,
+                metrics::Registry& metrics, IngestOptions options = {});
+
+  boost::asio::awaitable<Result<IngestResult>> ingest(domain::InboundMessage message);
+
+ private:
+  struct Pending {
+    domain::InboundMessage message;
+    async::Completion<Result<IngestResult>> completion;
+  };
+  void enqueue(Pending pending);
+  boost::asio::awaitable<void> flush_loop();
+  boost::asio::awaitable<void> after_commit(std::vector<IngestResult> results);
+
+  boost::asio::any_io_executor executor_;
+  IngestStore& store_;
+  AssignmentService& assignment_;
+  AgentRepository& agents_;
+  EventDispatcher& events_;
+  IngestOptions options_;
+  metrics::Counter& ingested_;
+  metrics::Counter& duplicates_;
+  metrics::Histogram& batch_seconds_;
+  std::mutex mutex_;
+  std::vector<Pending> pending_;
+  bool flushing_ = false;
+};
+
+}  // namespace cc::services

@@ -1,0 +1,103 @@
+#include "cc/api/json_body.hpp"
+#include "cc/problem/problem.hpp"
+#include "cc/api/request_auth.hpp"
+#include "cc/api/routes.hpp"
+#include "cc/services/json_views.hpp"
+
+namespace cc::api {
+namespace {
+
+using problem::json_response;
+using problem::problem_response;
+
+using boost::asio::awaitable;
+using net::http::status;
+
+Result<std::optional<domain::Role>> role_field(const nlohmann::json& body) {
+  auto text = optional_string(body, "role", 16);
+  if (!text) return text.error();
+  if (!*text) return std::optional<domain::Role>{};
+  const auto role = domain::parse_role(**text);
+  if (!role) return Error::invalid("role must be agent, supervisor or admin", "/role");
+  return std::optional<domain::Role>(*role);
+}
+
+awaitable<net::Response> create_agent(ApiContext& api, net::RequestContext& context) {
+  auto principal = co_await authenticate_role(context, api.auth, domain::Role::admin);
+  if (!principal) co_return problem_response(context.request, principal.error());
+  auto body = parse_json_object(context);
+  if (!body) co_return problem_response(context.request, body.error());
+  auto email = required_string(*body, "email", 254);
+  if (!email) co_return problem_response(context.request, email.error());
+  auto password = required_string(*body, "password", 200);
+  if (!password) co_return problem_response(context.request, password.error());
+  auto name = required_string(*body, "name", 200);
+  if (!name) co_return problem_response(context.request, name.error());
+  auto role = role_field(*body);
+  if (!role) co_return problem_response(context.request, role.error());
+  services::AgentDraft draft{*email, *password, *name, role->value_or(domain::Role::agent)};
+  auto agent = co_await api.agents.create(std::move(draft));
+  if (!agent) co_return problem_response(context.request, agent.error());
+  auto response = json_response(context.request, status::created, services::to_json(*agent));
+  response.set(net::http::field::location, "/api/v1/agents/" + std::to_string(agent->id));
+  co_return response;
+}
+
+awaitable<net::Response> list_agents(ApiContext& api, net::RequestContext& context) {
+  auto principal = co_await authenticate_role(context, api.auth, domain::Role::supervisor);
+  if (!principal) co_return problem_response(context.request, principal.error());
+  auto page = page_request(context);
+  if (!page) co_return problem_response(context.request, page.error());
+  auto agents = co_await api.agents.list(page->after, page->limit);
+  if (!agents) co_return problem_response(context.request, agents.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& agent : agents->items) items.push_back(services::to_json(agent));
+  co_return json_response(context.request, status::ok, page_json(std::move(items), agents->next_cursor));
+}
+
+awaitable<net::Response> get_agent(ApiContext& api, net::RequestContext& context) {
+  auto principal = co_await authenticate_role(context, api.auth, domain::Role::supervisor);
+  if (!principal) co_return problem_response(context.request, principal.error());
+  auto id = path_id(context);
+  if (!id) co_return problem_response(context.request, id.error());
+  auto agent = co_await api.agents.get(*id);
+  if (!agent) co_return problem_response(context.request, agent.error());
+  co_return json_response(context.request, status::ok, services::to_json(*agent));
+}
+
+awaitable<net::Response> update_agent(ApiContext& api, net::RequestContext& context) {
+  auto principal = co_await authenticate_role(context, api.auth, domain::Role::admin);
+  if (!principal) co_return problem_response(context.request, principal.error());
+  auto id = path_id(context);
+  if (!id) co_return problem_response(context.request, id.error());
+  auto body = parse_json_object(context);
+  if (!body) co_return problem_response(context.request, body.error());
+  auto name = optional_string(*body, "name", 200);
+  if (!name) co_return problem_response(context.request, name.error());
+  auto password = optional_string(*body, "password", 200);
+  if (!password) co_return problem_response(context.request, password.error());
+  auto role = role_field(*body);
+  if (!role) co_return problem_response(context.request, role.error());
+  auto active = optional_bool(*body, "active");
+  if (!active) co_return problem_response(context.request, active.error());
+  if (*id == principal->agent_id && (*active == false || (*role && *role != domain::Role::admin))) {
+    co_return problem_response(context.request,
+                               Error::conflict("an admin cannot deactivate or demote themselves"));
+  }
+  services::AgentChanges changes{*name, *password, *role, *active};
+  auto agent = co_await api.agents.update(*id, std::move(changes));
+  if (!agent) co_return problem_response(context.request, agent.error());
+  co_return json_response(context.request, status::ok, services::to_json(*agent));
+}
+
+}  // namespace
+
+void add_agent_routes(net::Router& router, ApiContext& api) {
+  using net::http::verb;
+  router.add(verb::post, "/api/v1/agents", [a = &api](auto& c) { return create_agent(*a, c); });
+  router.add(verb::get, "/api/v1/agents", [a = &api](auto& c) { return list_agents(*a, c); });
+  router.add(verb::get, "/api/v1/agents/{id}", [a = &api](auto& c) { return get_agent(*a, c); });
+  router.add(verb::patch, "/api/v1/agents/{id}", [a = &api](auto& c) { return update_agent(*a, c); });
+}
+
+}  // namespace cc::api

@@ -1,0 +1,56 @@
+#include "cc/channels/webchat/visitor_hub.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace cc::channels::webchat {
+
+std::string visitor_event_payload(domain::Id channel_account_id, domain::Id customer_id,
+                                  const std::string& frame) {
+  return nlohmann::json{{"channel_account_id", channel_account_id},
+                        {"customer_id", customer_id},
+                        {"frame", frame}}
+      .dump();
+}
+
+void VisitorHub::subscribe_to(services::EventBus& bus) {
+  bus.subscribe(kVisitorTopic, [this](const std::string& payload) { deliver(payload); });
+}
+
+void VisitorHub::attach(Key key, const std::shared_ptr<net::WebSocketConnection>& connection) {
+  std::lock_guard lock(mutex_);
+  sessions_.emplace(key, connection);
+}
+
+void VisitorHub::detach(Key key, const std::shared_ptr<net::WebSocketConnection>& connection) {
+  std::lock_guard lock(mutex_);
+  auto [begin, end] = sessions_.equal_range(key);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == connection) {
+      sessions_.erase(it);
+      return;
+    }
+  }
+}
+
+void VisitorHub::deliver(const std::string& payload) {
+  const auto event = nlohmann::json::parse(payload, nullptr, false);
+  if (event.is_discarded() || !event.is_object()) return;
+  Key key;
+  std::string frame;
+  try {
+    key = {event.at("channel_account_id").get<domain::Id>(), event.at("customer_id").get<domain::Id>()};
+    frame = event.at("frame").get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  auto [begin, end] = sessions_.equal_range(key);
+  for (auto it = begin; it != end; ++it) it->second->send(frame);
+}
+
+std::size_t VisitorHub::session_count() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+}  // namespace cc::channels::webchat

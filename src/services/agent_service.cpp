@@ -1,0 +1,82 @@
+#include "cc/services/agent_service.hpp"
+
+#include "cc/async/run_on.hpp"
+#include "cc/crypto/password.hpp"
+#include "cc/domain/identifiers.hpp"
+#include "cc/domain/text_limits.hpp"
+#include "cc/services/json_views.hpp"
+
+namespace cc::services {
+
+std::optional<Error> check_password_rule(std::string_view password) {
+  if (password.size() < 10 || password.size() > 200) {
+    return Error::invalid("password must be 10 to 200 characters", "/password");
+  }
+  return std::nullopt;
+}
+
+static std::optional<Error> check_name(std::string_view name) {
+  if (name.empty() || name.size() > domain::kMaxNameBytes || !domain::is_valid_utf8(name)) {
+    return Error::invalid("name must be 1 to 200 bytes of UTF-8", "/name");
+  }
+  return std::nullopt;
+}
+
+AgentService::AgentService(AgentRepository& agents, AssignmentService& assignment,
+                           EventDispatcher& events, boost::asio::any_io_executor cpu_executor)
+    : agents_(agents), assignment_(assignment), events_(events), cpu_(std::move(cpu_executor)) {}
+
+boost::asio::awaitable<Result<domain::Agent>> AgentService::create(AgentDraft draft) {
+  const auto email = domain::normalize_email(draft.email);
+  if (!email) co_return Error::invalid("email is not a valid address", "/email");
+  if (auto error = check_name(draft.name)) co_return *error;
+  if (auto error = check_password_rule(draft.password)) co_return *error;
+  // Closures and aggregates are built as named locals before co_await: GCC 12 corrupts such
+  // temporaries inside a co_await expression (see docs/architecture.md, "GCC 12 and coroutines").
+  auto hashing = [password = std::move(draft.password)] { return crypto::hash_password(password); };
+  auto hash = co_await async::run_on(cpu_, std::move(hashing));
+  NewAgent agent{*email, draft.name, std::move(hash), draft.role};
+  co_return co_await agents_.create(std::move(agent));
+}
+
+boost::asio::awaitable<Result<domain::Agent>> AgentService::get(domain::Id id) {
+  co_return co_await agents_.get(id);
+}
+
+boost::asio::awaitable<Result<domain::Page<domain::Agent>>> AgentService::list(
+    std::optional<domain::Id> after, int limit) {
+  co_return co_await agents_.list(after, limit);
+}
+
+boost::asio::awaitable<Result<domain::Agent>> AgentService::update(domain::Id id,
+                                                                   AgentChanges changes) {
+  AgentPatch patch{changes.name, std::nullopt, changes.role, changes.active};
+  if (changes.name) {
+    if (auto error = check_name(*changes.name)) co_return *error;
+  }
+  if (changes.password) {
+    if (auto error = check_password_rule(*changes.password)) co_return *error;
+    auto hashing = [password = *changes.password] { return crypto::hash_password(password); };
+    patch.password_hash = co_await async::run_on(cpu_, std::move(hashing));
+  }
+  co_return co_await agents_.update(id, std::move(patch));
+}
+
+boost::asio::awaitable<Result<domain::Agent>> AgentService::set_status(domain::Id id,
+                                                                       domain::AgentStatus status) {
+  auto agent = co_await agents_.set_status(id, status);
+  if (!agent) co_return agent;
+  const nlohmann::json data{{"agent_id", id_text(id)},
+                            {"status", domain::to_string(status)}};
+  std::vector<AgentEvent> events{make_event(id, "agent.status", data)};
+  if (auto supervisors = co_await agents_.online_supervisor_ids()) {
+    for (const auto supervisor : *supervisors) {
+      if (supervisor != id) events.push_back(make_event(supervisor, "agent.status", data));
+    }
+  }
+  co_await events_.emit(std::move(events));
+  if (status == domain::AgentStatus::online) co_await assignment_.assign_waiting();
+  co_return agent;
+}
+
+}  // namespace cc::services

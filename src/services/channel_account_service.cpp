@@ -1,0 +1,65 @@
+#include "cc/services/channel_account_service.hpp"
+
+#include "cc/domain/text_limits.hpp"
+
+namespace cc::services {
+
+std::optional<Error> validate_channel_config(domain::Channel channel, const nlohmann::json& config) {
+  if (!config.is_object()) return Error::invalid("config must be an object", "/config");
+  if (config.dump().size() > 64 * 1024) return Error::invalid("config is too large", "/config");
+  if (channel == domain::Channel::webchat && config.contains("identity_secret")) {
+    const auto& secret = config["identity_secret"];
+    if (!secret.is_string() || secret.get_ref<const std::string&>().size() < 16) {
+      return Error::invalid("identity_secret must be a string of at least 16 characters",
+                            "/config/identity_secret");
+    }
+  }
+  return std::nullopt;
+}
+
+ChannelAccountService::ChannelAccountService(ChannelAccountRepository& accounts)
+    : accounts_(accounts) {}
+
+static std::optional<Error> check_name(std::string_view name) {
+  if (name.empty() || name.size() > domain::kMaxNameBytes || !domain::is_valid_utf8(name)) {
+    return Error::invalid("name must be 1 to 200 bytes of UTF-8", "/name");
+  }
+  return std::nullopt;
+}
+
+boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::create(
+    domain::Channel channel, std::string name, nlohmann::json config) {
+  if (auto error = check_name(name)) co_return *error;
+  if (auto error = validate_channel_config(channel, config)) co_return *error;
+  co_return co_await accounts_.create(channel, std::move(name), config.dump());
+}
+
+boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::get(domain::Id id) {
+  co_return co_await accounts_.get(id);
+}
+
+boost::asio::awaitable<Result<domain::Page<domain::ChannelAccount>>> ChannelAccountService::list(
+    std::optional<domain::Id> after, int limit) {
+  co_return co_await accounts_.list(after, limit);
+}
+
+boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::update(
+    domain::Id id, std::optional<std::string> name, std::optional<nlohmann::json> config_patch,
+    std::optional<bool> active) {
+  if (name) {
+    if (auto error = check_name(*name)) co_return *error;
+  }
+  ChannelAccountPatch patch{std::move(name), std::nullopt, active};
+  if (config_patch) {
+    auto current = co_await accounts_.get(id);
+    if (!current) co_return current.error();
+    auto config = nlohmann::json::parse(current->config_json, nullptr, false);
+    if (config.is_discarded()) config = nlohmann::json::object();
+    config.merge_patch(*config_patch);
+    if (auto error = validate_channel_config(current->channel, config)) co_return *error;
+    patch.config_json = config.dump();
+  }
+  co_return co_await accounts_.update(id, std::move(patch));
+}
+
+}  // namespace cc::services

@@ -1,0 +1,93 @@
+#include "cc/services/conversation_service.hpp"
+
+#include "cc/domain/access.hpp"
+#include "cc/domain/text_limits.hpp"
+#include "cc/services/json_views.hpp"
+
+namespace cc::services {
+
+std::optional<Error> check_message_content(std::string_view content, std::string field) {
+  if (content.empty()) return Error::invalid("content must not be empty", field);
+  if (content.size() > domain::kMaxMessageBytes) {
+    return Error::invalid("content exceeds " + std::to_string(domain::kMaxMessageBytes) + " bytes",
+                          field);
+  }
+  if (!domain::is_valid_utf8(content)) return Error::invalid("content must be UTF-8", field);
+  return std::nullopt;
+}
+
+ConversationService::ConversationService(ConversationRepository& conversations,
+                                         EventDispatcher& events, OutboxDispatcher& outbox)
+    : conversations_(conversations), events_(events), outbox_(outbox) {}
+
+boost::asio::awaitable<Result<domain::Page<domain::Conversation>>> ConversationService::list(
+    const domain::Principal& viewer, ConversationFilter filter) {
+  ConversationQuery query{std::nullopt, filter.status, filter.channel, filter.after, filter.limit};
+  if (!domain::sees_all_conversations(viewer.role)) query.only_for_agent = viewer.agent_id;
+  co_return co_await conversations_.list(std::move(query));
+}
+
+boost::asio::awaitable<Result<domain::Conversation>> ConversationService::get(
+    const domain::Principal& viewer, domain::Id id) {
+  auto conversation = co_await conversations_.get(id);
+  if (conversation && !domain::can_view_conversation(viewer, *conversation)) {
+    // Not revealing that it exists to someone who may not see it.
+    co_return Error::not_found("no such conversation");
+  }
+  co_return conversation;
+}
+
+boost::asio::awaitable<Result<domain::Page<domain::Message>>> ConversationService::messages(
+    const domain::Principal& viewer, domain::Id id, std::optional<domain::Id> after, int limit) {
+  auto conversation = co_await get(viewer, id);
+  if (!conversation) co_return conversation.error();
+  co_return co_await conversations_.messages(id, after, limit);
+}
+
+boost::asio::awaitable<Result<ReplyOutcome>> ConversationService::reply(
+    const domain::Principal& author, domain::Id id, std::string content,
+    std::optional<std::string> idempotency_key) {
+  if (auto error = check_message_content(content)) co_return *error;
+  auto conversation = co_await get(author, id);
+  if (!conversation) co_return conversation.error();
+  const bool was_queued = conversation->status == domain::ConversationStatus::queued;
+  auto outcome = co_await conversations_.append_reply(id, author.agent_id, std::move(content),
+                                                      std::move(idempotency_key));
+  if (!outcome || outcome->replayed) co_return outcome;
+  outbox_.wake();
+  std::vector<AgentEvent> events;
+  const auto& updated = outcome->conversation;
+  if (updated.assignee_id) {
+    if (was_queued) {
+      events.push_back(make_event(*updated.assignee_id, "conversation.assigned",
+                                  {{"conversation", to_json(updated)}}));
+    }
+    events.push_back(make_event(*updated.assignee_id, "message.created",
+                                {{"conversation", to_json(updated)},
+                                 {"message", to_json(outcome->message)}}));
+  }
+  co_await events_.emit(std::move(events));
+  co_return outcome;
+}
+
+boost::asio::awaitable<Result<domain::Conversation>> ConversationService::close(
+    const domain::Principal& actor, domain::Id id) {
+  auto conversation = co_await get(actor, id);
+  if (!conversation) co_return conversation;
+  auto closed = co_await conversations_.close(id);
+  if (closed && closed->assignee_id) {
+    std::vector<AgentEvent> events;
+    events.push_back(make_event(*closed->assignee_id, "conversation.closed",
+                                {{"conversation", to_json(*closed)}}));
+    co_await events_.emit(std::move(events));
+  }
+  co_return closed;
+}
+
+boost::asio::awaitable<Result<domain::Page<domain::Message>>>
+ConversationService::customer_history(domain::Id customer_id, domain::Id channel_account_id,
+                                      std::optional<domain::Id> after, int limit) {
+  co_return co_await conversations_.customer_messages(customer_id, channel_account_id, after, limit);
+}
+
+}  // namespace cc::services

@@ -1,0 +1,119 @@
+#include "cc/services/ingest_service.hpp"
+
+#include "cc/async/log.hpp"
+#include "cc/async/spawn.hpp"
+#include "cc/services/json_views.hpp"
+
+namespace cc::services {
+
+IngestService::IngestService(boost::asio::any_io_executor executor, IngestStore& store,
+                             AssignmentService& assignment, AgentRepository& agents,
+                             EventDispatcher& events, metrics::Registry& metrics,
+                             IngestOptions options)
+    : executor_(std::move(executor)),
+      store_(store),
+      assignment_(assignment),
+      agents_(agents),
+      events_(events),
+      options_(options),
+      ingested_(metrics.counter("cc_messages_ingested_total", "Inbound messages durably stored")),
+      duplicates_(metrics.counter("cc_messages_duplicate_total",
+                                  "Inbound messages recognised as provider retries")),
+      batch_seconds_(metrics.histogram("cc_ingest_batch_seconds",
+                                       "Time to commit one ingest batch")) {}
+
+boost::asio::awaitable<Result<IngestResult>> IngestService::ingest(domain::InboundMessage message) {
+  return async::await_completion<Result<IngestResult>>(
+      [this, message = std::move(message)](auto completion) mutable {
+        enqueue(Pending{std::move(message), std::move(completion)});
+      });
+}
+
+void IngestService::enqueue(Pending pending) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(pending));
+    if (flushing_) return;  // the running flush loop picks it up
+    flushing_ = true;
+  }
+  // Spawned outside the lock: co_spawn may start the loop on this very thread.
+  async::spawn_logged(executor_, flush_loop(), "ingest flush loop");
+}
+
+boost::asio::awaitable<void> IngestService::flush_loop() {
+  for (;;) {
+    std::vector<Pending> batch;
+    {
+      std::lock_guard lock(mutex_);
+      if (pending_.empty()) {
+        flushing_ = false;
+        co_return;
+      }
+      const auto take = std::min(pending_.size(), options_.max_batch);
+      batch.assign(std::make_move_iterator(pending_.begin()),
+                   std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(take)));
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(take));
+    }
+    std::vector<domain::InboundMessage> messages;
+    messages.reserve(batch.size());
+    for (auto& item : batch) messages.push_back(item.message);
+
+    const auto started = std::chrono::steady_clock::now();
+    Result<std::vector<Result<IngestResult>>> stored = Error::unavailable("not attempted");
+    try {
+      stored = co_await store_.store_batch(std::move(messages));
+    } catch (const std::exception& e) {
+      async::module_logger("services")->error("ingest batch of {} failed: {}", batch.size(), e.what());
+      stored = Error::unavailable("the message store failed");
+    }
+    batch_seconds_.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+
+    if (!stored) {
+      for (auto& item : batch) std::move(item.completion).succeed(stored.error());
+      continue;
+    }
+    std::vector<IngestResult> committed;
+    committed.reserve(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto& result = stored.value()[i];
+      if (result) {
+        (result->duplicate ? duplicates_ : ingested_).inc();
+        committed.push_back(*result);
+      }
+      std::move(batch[i].completion).succeed(std::move(result));
+    }
+    // Assignment and events follow the acknowledgement; they do not hold up the next batch's
+    // callers beyond this loop's own pace.
+    co_await after_commit(std::move(committed));
+  }
+}
+
+boost::asio::awaitable<void> IngestService::after_commit(std::vector<IngestResult> results) {
+  std::vector<AgentEvent> events;
+  std::optional<std::vector<domain::Id>> online;  // fetched once per batch, when needed
+  for (auto& result : results) {
+    if (result.duplicate) continue;
+    auto& conversation = result.conversation;
+    if (!conversation.assignee_id) {
+      if (auto assigned = co_await assignment_.try_assign(conversation.id)) {
+        conversation = *assigned;
+      }
+    }
+    const nlohmann::json data{{"conversation", to_json(conversation)},
+                              {"message", to_json(result.message)}};
+    if (conversation.assignee_id) {
+      events.push_back(make_event(*conversation.assignee_id, "message.created", data));
+      continue;
+    }
+    // Still queued: every online agent sees the queue grow.
+    if (!online) {
+      auto ids = co_await agents_.online_agent_ids();
+      online = ids ? std::move(ids).value() : std::vector<domain::Id>{};
+    }
+    for (const auto agent_id : *online) events.push_back(make_event(agent_id, "message.created", data));
+  }
+  co_await events_.emit(std::move(events));
+}
+
+}  // namespace cc::services

@@ -1,0 +1,90 @@
+#include "cc/services/json_views.hpp"
+
+#include "cc/domain/time_format.hpp"
+
+namespace cc::services {
+
+using nlohmann::json;
+
+std::string id_text(domain::Id id) { return std::to_string(id); }
+
+json optional_id(const std::optional<domain::Id>& id) {
+  return id ? json(id_text(*id)) : json(nullptr);
+}
+
+json to_json(const domain::Message& message) {
+  return {{"id", id_text(message.id)},
+          {"conversation_id", id_text(message.conversation_id)},
+          {"direction", domain::to_string(message.direction)},
+          {"sender_type", message.sender_type},
+          {"sender_agent_id", optional_id(message.sender_agent_id)},
+          {"content", message.content},
+          {"content_type", message.content_type},
+          {"delivery_status", message.delivery_status},
+          {"created_at", domain::format_time(message.created_at)}};
+}
+
+json to_json(const domain::Conversation& conversation) {
+  return {{"id", id_text(conversation.id)},
+          {"channel", domain::to_string(conversation.channel)},
+          {"channel_account_id", id_text(conversation.channel_account_id)},
+          {"status", domain::to_string(conversation.status)},
+          {"customer_id", id_text(conversation.customer_id)},
+          {"customer_name", conversation.customer_name},
+          {"assignee_id", optional_id(conversation.assignee_id)},
+          {"last_message_preview", conversation.last_message_preview},
+          {"created_at", domain::format_time(conversation.created_at)},
+          {"last_message_at", domain::format_time(conversation.last_message_at)},
+          {"closed_at", conversation.closed_at ? json(domain::format_time(*conversation.closed_at))
+                                               : json(nullptr)}};
+}
+
+json to_json(const domain::Agent& agent) {
+  return {{"id", id_text(agent.id)},
+          {"email", agent.email},
+          {"name", agent.name},
+          {"role", domain::to_string(agent.role)},
+          {"status", domain::to_string(agent.status)},
+          {"active", agent.active},
+          {"created_at", domain::format_time(agent.created_at)}};
+}
+
+static bool names_a_secret(const std::string& key) {
+  for (const char* word : {"secret", "token", "password", "key"}) {
+    if (key.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+json mask_secrets(const json& config) {
+  if (config.is_array()) {
+    json out = json::array();
+    for (const auto& item : config) out.push_back(mask_secrets(item));
+    return out;
+  }
+  if (!config.is_object()) return config;
+  json out = json::object();
+  for (const auto& [key, value] : config.items()) {
+    if (names_a_secret(key) && value.is_string()) {
+      const auto& text = value.get_ref<const std::string&>();
+      // Show the last 4 characters of long secrets so admins can tell them apart.
+      out[key] = text.size() > 12 ? "****" + text.substr(text.size() - 4) : std::string("****");
+    } else {
+      out[key] = mask_secrets(value);
+    }
+  }
+  return out;
+}
+
+json to_json(const domain::ChannelAccount& account) {
+  json config = json::parse(account.config_json, nullptr, false);
+  if (config.is_discarded()) config = json::object();
+  return {{"id", id_text(account.id)},
+          {"channel", domain::to_string(account.channel)},
+          {"name", account.name},
+          {"config", mask_secrets(config)},
+          {"active", account.active},
+          {"created_at", domain::format_time(account.created_at)}};
+}
+
+}  // namespace cc::services

@@ -1,0 +1,167 @@
+#include "cc/async/log.hpp"
+#include "cc/domain/text_limits.hpp"
+#include "cc/store/pg/pg_repositories.hpp"
+#include "cc/store/pg/pg_rows.hpp"
+
+namespace cc::store {
+namespace {
+
+// Finds the customer the identifiers name, or creates one. Only verified identifiers link to an
+// existing customer; claimed ones are recorded on the chosen customer and never merge anything.
+domain::Id resolve_customer(pqxx::transaction_base& tx,
+                            const std::vector<domain::Identifier>& identifiers,
+                            const std::optional<std::string>& display_name) {
+  std::optional<domain::Id> customer;
+  for (const auto& id : identifiers) {
+    if (!id.verified) continue;
+    const auto rows = tx.exec_params(
+        "SELECT customer_id FROM customer_identities WHERE type = $1 AND value = $2 AND verified",
+        id.type, id.value);
+    if (!rows.empty()) {
+      customer = rows[0][0].as<domain::Id>();
+      break;  // linking two customers that both match is the identity resolver's merge
+    }
+  }
+  if (!customer) {
+    customer = tx.exec_params("INSERT INTO customers (display_name) VALUES (coalesce($1, '')) RETURNING id",
+                              display_name)[0][0].as<domain::Id>();
+    // A concurrent first contact may have claimed the same verified identifier a moment ago:
+    // then this new customer is dropped and the other one used, so there is one customer.
+    for (const auto& id : identifiers) {
+      if (!id.verified) continue;
+      const auto inserted = tx.exec_params(
+          "INSERT INTO customer_identities (customer_id, type, value, verified) "
+          "VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING RETURNING id",
+          *customer, id.type, id.value);
+      if (inserted.empty()) {
+        const auto owner = tx.exec_params(
+            "SELECT customer_id FROM customer_identities WHERE type = $1 AND value = $2 AND verified",
+            id.type, id.value);
+        if (!owner.empty() && owner[0][0].as<domain::Id>() != *customer) {
+          tx.exec_params("DELETE FROM customer_identities WHERE customer_id = $1", *customer);
+          tx.exec_params("DELETE FROM customers WHERE id = $1", *customer);
+          customer = owner[0][0].as<domain::Id>();
+        }
+      }
+      break;
+    }
+  }
+  for (const auto& id : identifiers) {
+    tx.exec_params(
+        "INSERT INTO customer_identities (customer_id, type, value, verified) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        *customer, id.type, id.value, id.verified);
+  }
+  if (display_name && !display_name->empty()) {
+    tx.exec_params("UPDATE customers SET display_name = $2 WHERE id = $1 AND display_name = ''",
+                   *customer, *display_name);
+  }
+  return *customer;
+}
+
+domain::Conversation load_conversation(pqxx::transaction_base& tx, domain::Id id) {
+  return conversation_from(tx.exec_params(
+      "SELECT " + kConversationColumns + " FROM conversations c WHERE c.id = $1", id)[0]);
+}
+
+std::optional<svc::IngestResult> find_duplicate(pqxx::transaction_base& tx,
+                                                const domain::InboundMessage& in) {
+  const auto rows = tx.exec_params("SELECT " + kMessageColumns +
+                                       " FROM messages m WHERE m.channel_account_id = $1 "
+                                       "AND m.provider_message_id = $2",
+                                   in.channel_account_id, in.provider_message_id);
+  if (rows.empty()) return std::nullopt;
+  auto message = message_from(rows[0]);
+  return svc::IngestResult{true, false, message, load_conversation(tx, message.conversation_id)};
+}
+
+// Finds the customer's live conversation on this account or opens a queued one.
+std::pair<domain::Id, bool> live_conversation(pqxx::transaction_base& tx, domain::Id customer,
+                                              const domain::InboundMessage& in) {
+  const auto select =
+      "SELECT id FROM conversations WHERE customer_id = $1 AND channel_account_id = $2 "
+      "AND status <> 'closed'";
+  auto rows = tx.exec_params(select, customer, in.channel_account_id);
+  if (!rows.empty()) return {rows[0][0].as<domain::Id>(), false};
+  rows = tx.exec_params(
+      "INSERT INTO conversations (customer_id, channel_account_id, channel, status) "
+      "VALUES ($1, $2, $3, 'queued') ON CONFLICT (customer_id, channel_account_id) "
+      "WHERE status <> 'closed' DO NOTHING RETURNING id",
+      customer, in.channel_account_id, std::string(domain::to_string(in.channel)));
+  if (!rows.empty()) return {rows[0][0].as<domain::Id>(), true};
+  rows = tx.exec_params(select, customer, in.channel_account_id);
+  return {rows[0][0].as<domain::Id>(), false};
+}
+
+svc::IngestResult store_one(pqxx::transaction_base& tx, const domain::InboundMessage& in) {
+  if (auto duplicate = find_duplicate(tx, in)) return *duplicate;
+  const auto customer = resolve_customer(tx, in.identifiers, in.display_name);
+  const auto [conversation_id, created] = live_conversation(tx, customer, in);
+  const auto provider_ms = millis_of(in.provider_time);
+  const auto inserted = tx.exec_params(
+      "WITH m AS (INSERT INTO messages (conversation_id, channel_account_id, direction, "
+      "sender_type, content, content_type, provider_message_id, delivery_status, provider_time) "
+      "VALUES ($1, $2, 'inbound', 'customer', $3, $4, $5, 'received', "
+      "CASE WHEN $6::bigint > 0 THEN to_timestamp($6::double precision / 1000) END) "
+      "ON CONFLICT (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL "
+      "DO NOTHING RETURNING *) SELECT " + kMessageColumns + " FROM m",
+      conversation_id, in.channel_account_id, in.content, in.content_type,
+      in.provider_message_id, provider_ms);
+  if (inserted.empty()) {  // another instance stored the same provider message just now
+    if (auto duplicate = find_duplicate(tx, in)) return *duplicate;
+    throw std::runtime_error("message vanished after a dedupe conflict");
+  }
+  tx.exec_params(
+      "UPDATE conversations SET last_message_at = now(), last_message_preview = $2 WHERE id = $1",
+      conversation_id, domain::preview_of(in.content));
+  return svc::IngestResult{false, created, message_from(inserted[0]),
+                           load_conversation(tx, conversation_id)};
+}
+
+}  // namespace
+
+awaitable<Result<std::vector<Result<svc::IngestResult>>>> PgIngestStore::store_batch(
+    std::vector<domain::InboundMessage> batch) {
+  using Batch = std::vector<Result<svc::IngestResult>>;
+  auto job = [batch = std::move(batch)](pqxx::connection& c) -> Result<Batch> {
+    try {
+      pqxx::work tx(c);
+      Batch results;
+      results.reserve(batch.size());
+      for (const auto& message : batch) results.emplace_back(store_one(tx, message));
+      tx.commit();
+      return results;
+    } catch (const pqxx::sql_error& e) {
+      if (is_connection_failure(e.sqlstate())) throw;
+      async::module_logger("store")->warn("ingest batch refused ({}); storing one by one", e.what());
+    }
+    // One message the database refused must not fail the others: each gets its own transaction.
+    Batch results;
+    for (const auto& message : batch) {
+      try {
+        pqxx::work tx(c);
+        auto result = store_one(tx, message);
+        tx.commit();
+        results.emplace_back(std::move(result));
+      } catch (const pqxx::sql_error& e) {
+        if (is_connection_failure(e.sqlstate())) throw;
+        results.emplace_back(Error::invalid(std::string("message refused: ") + e.what()));
+      }
+    }
+    return results;
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
+awaitable<Result<domain::Id>> PgIngestStore::resolve(std::vector<domain::Identifier> identifiers,
+                                                     std::optional<std::string> display_name) {
+  auto job = [=](pqxx::connection& c) -> Result<domain::Id> {
+    pqxx::work tx(c);
+    const auto customer = resolve_customer(tx, identifiers, display_name);
+    tx.commit();
+    return customer;
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
+}  // namespace cc::store
