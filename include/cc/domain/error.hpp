@@ -47,6 +47,9 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
+  // Default: "no result yet" (an unavailable error), so Result fits APIs that default-construct
+  // their values, such as co_spawn's completion handler on the exception path.
+  Result() : state_(std::in_place_index<1>, Error{ErrorCode::unavailable, "no result", {}}) {}
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
