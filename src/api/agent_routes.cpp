@@ -36,7 +36,7 @@ awaitable<net::Response> create_agent(ApiContext& api, net::RequestContext& cont
   auto role = role_field(*body);
   if (!role) co_return problem_response(context.request, role.error());
   services::AgentDraft draft{*email, *password, *name, role->value_or(domain::Role::agent)};
-  auto agent = co_await api.agents.create(std::move(draft));
+  auto agent = co_await api.agents.create(std::move(draft), principal->agent_id);
   if (!agent) co_return problem_response(context.request, agent.error());
   auto response = json_response(context.request, status::created, services::to_json(*agent));
   response.set(net::http::field::location, "/api/v1/agents/" + std::to_string(agent->id));
@@ -85,7 +85,7 @@ awaitable<net::Response> update_agent(ApiContext& api, net::RequestContext& cont
                                Error::conflict("an admin cannot deactivate or demote themselves"));
   }
   services::AgentChanges changes{*name, *password, *role, *active};
-  auto agent = co_await api.agents.update(*id, std::move(changes));
+  auto agent = co_await api.agents.update(*id, std::move(changes), principal->agent_id);
   if (!agent) co_return problem_response(context.request, agent.error());
   co_return json_response(context.request, status::ok, services::to_json(*agent));
 }

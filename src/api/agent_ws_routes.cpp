@@ -82,9 +82,24 @@ awaitable<void> agent_session(ApiContext& api, std::shared_ptr<net::WebSocketCon
   }
   api.hub.finish_replay(session);
 
+  auto last_typing = std::chrono::steady_clock::time_point{};
   while (auto text = co_await connection->read()) {
     auto message = parse_json_object_text(*text);
-    if (message && message->value("type", "") == "ping") send_control(*connection, "pong", {});
+    if (!message) continue;
+    const auto type = message->value("type", "");
+    if (type == "ping") {
+      send_control(*connection, "pong", {});
+    } else if (type == "typing") {
+      // {"type":"typing","conversation_id":"12"}: relayed to the customer, at most once a second.
+      const auto now = std::chrono::steady_clock::now();
+      const auto id_text = message->value("conversation_id", "");
+      domain::Id id = 0;
+      std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+      if (id <= 0 || now - last_typing < std::chrono::seconds(1)) continue;
+      last_typing = now;
+      const auto relayed = co_await api.conversations.agent_typing(*principal, id);
+      if (!relayed) send_control(*connection, "error", {{"status", 404}, {"detail", relayed.error().detail}});
+    }
   }
   api.hub.detach(session);
 }

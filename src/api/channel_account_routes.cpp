@@ -29,7 +29,8 @@ awaitable<net::Response> create_account(ApiContext& api, net::RequestContext& co
   auto name = required_string(*body, "name", 200);
   if (!name) co_return problem_response(context.request, name.error());
   auto config = body->value("config", nlohmann::json::object());
-  auto account = co_await api.channel_accounts.create(*channel, *name, std::move(config));
+  auto account =
+      co_await api.channel_accounts.create(*channel, *name, std::move(config), principal->agent_id);
   if (!account) co_return problem_response(context.request, account.error());
   auto response = json_response(context.request, status::created, services::to_json(*account));
   response.set(net::http::field::location, "/api/v1/channel-accounts/" + std::to_string(account->id));
@@ -71,7 +72,8 @@ awaitable<net::Response> update_account(ApiContext& api, net::RequestContext& co
   if (!active) co_return problem_response(context.request, active.error());
   std::optional<nlohmann::json> config;
   if (body->contains("config")) config = (*body)["config"];
-  auto account = co_await api.channel_accounts.update(*id, *name, std::move(config), *active);
+  auto account = co_await api.channel_accounts.update(*id, *name, std::move(config), *active,
+                                                      principal->agent_id);
   if (!account) co_return problem_response(context.request, account.error());
   co_return json_response(context.request, status::ok, services::to_json(*account));
 }

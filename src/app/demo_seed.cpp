@@ -15,7 +15,7 @@ constexpr const char* kDemoAgentPassword = "agent-demo-pass";
 
 boost::asio::awaitable<bool> ensure_agent(services::AgentService& agents, services::AgentDraft draft) {
   const auto email = draft.email;
-  auto created = co_await agents.create(std::move(draft));
+  auto created = co_await agents.create(std::move(draft), std::nullopt);
   if (created) {
     spdlog::info("created {} {}", domain::to_string(created->role), email);
     co_return true;
@@ -41,7 +41,8 @@ boost::asio::awaitable<std::optional<domain::Id>> ensure_webchat(services::Chann
   nlohmann::json config = nlohmann::json::object();
   config["identity_secret"] = "demo-identity-secret-change-me";
   config["welcome_message"] = "Hi! How can we help?";
-  auto created = co_await accounts.create(domain::Channel::webchat, kDemoChannelName, std::move(config));
+  auto created = co_await accounts.create(domain::Channel::webchat, kDemoChannelName,
+                                          std::move(config), std::nullopt);
   if (!created) co_return std::nullopt;
   co_return created->id;
 }

@@ -19,17 +19,18 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
       bus(io, config.redis.host, config.redis.port,
           config.server.instance_id.empty() ? default_instance_id() : config.server.instance_id,
           config.redis.channel),
-      auth(agent_repository, token_repository, cpu.get_executor(),
+      auth(agent_repository, token_repository, audit, cpu.get_executor(),
            std::chrono::hours(config.security.token_ttl_hours)),
-      agents(agent_repository, assignment, events, cpu.get_executor()),
+      agents(agent_repository, assignment, events, audit, cpu.get_executor()),
       outbox(io.get_executor(), outbox_repository, metrics),
       ingest(io.get_executor(), ingest_store, assignment, agent_repository, events, metrics),
       api{auth, agents, channel_accounts, conversations, events, health, bus, metrics, agent_hub},
-      webchat{channel_accounts, ingest_store, ingest, conversations, visitor_hub,
+      webchat{channel_accounts, ingest_store, ingest, conversations, visitor_hub, bus,
               config.security.secret_key, std::chrono::hours(config.security.visitor_token_ttl_hours)},
       static_files(config.server.web_root,
                    {{"/", "workbench/index.html"},
                     {"/chat", "chat/index.html"},
+                    {"/chat/", "chat/index.html"},
                     {"/api/openapi.json", "openapi.json"}}) {
   events.attach(agent_hub);
   visitor_hub.subscribe_to(bus);

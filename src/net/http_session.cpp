@@ -148,7 +148,12 @@ asio::awaitable<void> run_http_session(HttpServer& server, tcp::socket socket,
     stream.expires_after(sequence == 0 ? options.header_timeout : options.idle_timeout);
     auto [header_ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
     if (header_ec) {
-      if (header_ec == http::error::header_limit) {
+      if (header_ec == http::error::body_limit) {  // Content-Length announced too much
+        Request stub;
+        co_await write_and_close(stream, make_problem(stub, http::status::payload_too_large,
+                                                      "Payload too large",
+                                                      "the body exceeds " + std::to_string(options.body_limit) + " bytes"));
+      } else if (header_ec == http::error::header_limit) {
         Request stub;
         co_await write_and_close(stream, make_problem(stub, http::status::request_header_fields_too_large,
                                                       "Header too large", "request headers exceed the limit"));

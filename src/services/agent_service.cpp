@@ -23,10 +23,16 @@ static std::optional<Error> check_name(std::string_view name) {
 }
 
 AgentService::AgentService(AgentRepository& agents, AssignmentService& assignment,
-                           EventDispatcher& events, boost::asio::any_io_executor cpu_executor)
-    : agents_(agents), assignment_(assignment), events_(events), cpu_(std::move(cpu_executor)) {}
+                           EventDispatcher& events, AuditLog& audit,
+                           boost::asio::any_io_executor cpu_executor)
+    : agents_(agents),
+      assignment_(assignment),
+      events_(events),
+      audit_(audit),
+      cpu_(std::move(cpu_executor)) {}
 
-boost::asio::awaitable<Result<domain::Agent>> AgentService::create(AgentDraft draft) {
+boost::asio::awaitable<Result<domain::Agent>> AgentService::create(AgentDraft draft,
+                                                                   std::optional<domain::Id> actor) {
   const auto email = domain::normalize_email(draft.email);
   if (!email) co_return Error::invalid("email is not a valid address", "/email");
   if (auto error = check_name(draft.name)) co_return *error;
@@ -36,7 +42,13 @@ boost::asio::awaitable<Result<domain::Agent>> AgentService::create(AgentDraft dr
   auto hashing = [password = std::move(draft.password)] { return crypto::hash_password(password); };
   auto hash = co_await async::run_on(cpu_, std::move(hashing));
   NewAgent agent{*email, draft.name, std::move(hash), draft.role};
-  co_return co_await agents_.create(std::move(agent));
+  auto created = co_await agents_.create(std::move(agent));
+  if (created) {
+    auto entry = audit_entry(actor, "agent.created", "agent", id_text(created->id),
+                             {{"email", created->email}, {"role", domain::to_string(created->role)}});
+    co_await audit_.record(std::move(entry));
+  }
+  co_return created;
 }
 
 boost::asio::awaitable<Result<domain::Agent>> AgentService::get(domain::Id id) {
@@ -49,7 +61,8 @@ boost::asio::awaitable<Result<domain::Page<domain::Agent>>> AgentService::list(
 }
 
 boost::asio::awaitable<Result<domain::Agent>> AgentService::update(domain::Id id,
-                                                                   AgentChanges changes) {
+                                                                   AgentChanges changes,
+                                                                   std::optional<domain::Id> actor) {
   AgentPatch patch{changes.name, std::nullopt, changes.role, changes.active};
   if (changes.name) {
     if (auto error = check_name(*changes.name)) co_return *error;
@@ -59,7 +72,17 @@ boost::asio::awaitable<Result<domain::Agent>> AgentService::update(domain::Id id
     auto hashing = [password = *changes.password] { return crypto::hash_password(password); };
     patch.password_hash = co_await async::run_on(cpu_, std::move(hashing));
   }
-  co_return co_await agents_.update(id, std::move(patch));
+  nlohmann::json changed = nlohmann::json::object();
+  if (changes.name) changed["name"] = *changes.name;
+  if (changes.role) changed["role"] = domain::to_string(*changes.role);
+  if (changes.active) changed["active"] = *changes.active;
+  if (changes.password) changed["password"] = "changed";  // never the password itself
+  auto updated = co_await agents_.update(id, std::move(patch));
+  if (updated) {
+    auto entry = audit_entry(actor, "agent.updated", "agent", id_text(id), std::move(changed));
+    co_await audit_.record(std::move(entry));
+  }
+  co_return updated;
 }
 
 boost::asio::awaitable<Result<domain::Agent>> AgentService::set_status(domain::Id id,

@@ -9,10 +9,11 @@
 
 namespace cc::services {
 
-AuthService::AuthService(AgentRepository& agents, TokenRepository& tokens,
+AuthService::AuthService(AgentRepository& agents, TokenRepository& tokens, AuditLog& audit,
                          boost::asio::any_io_executor cpu_executor, std::chrono::hours token_ttl)
     : agents_(agents),
       tokens_(tokens),
+      audit_(audit),
       cpu_(std::move(cpu_executor)),
       token_ttl_(token_ttl),
       dummy_hash_(crypto::hash_password(crypto::random_bytes(16))) {}
@@ -32,12 +33,19 @@ boost::asio::awaitable<Result<LoginResult>> AuthService::login(std::string email
   auto checking = [hash, password] { return crypto::verify_password(password, hash); };
   const bool password_ok = co_await async::run_on(cpu_, std::move(checking));
   if (!found || !password_ok || !found->agent.active) {
+    std::optional<domain::Id> who;
+    if (found) who = found->agent.id;
+    auto entry = audit_entry(who, "auth.login_failed", "agent", who ? std::to_string(*who) : "",
+                             {{"email", normalized.value_or("")}});
+    co_await audit_.record(std::move(entry));
     co_return Error::unauthorized("email or password is wrong");
   }
   LoginResult result{crypto::new_token("cct_"),
                      std::chrono::system_clock::now() + token_ttl_, found->agent};
   auto stored = co_await tokens_.store(result.agent.id, token_hash(result.token), result.expires_at);
   if (!stored) co_return stored.error();
+  auto entry = audit_entry(result.agent.id, "auth.login", "agent", std::to_string(result.agent.id));
+  co_await audit_.record(std::move(entry));
   co_return result;
 }
 

@@ -17,8 +17,8 @@ std::optional<Error> validate_channel_config(domain::Channel channel, const nloh
   return std::nullopt;
 }
 
-ChannelAccountService::ChannelAccountService(ChannelAccountRepository& accounts)
-    : accounts_(accounts) {}
+ChannelAccountService::ChannelAccountService(ChannelAccountRepository& accounts, AuditLog& audit)
+    : accounts_(accounts), audit_(audit) {}
 
 static std::optional<Error> check_name(std::string_view name) {
   if (name.empty() || name.size() > domain::kMaxNameBytes || !domain::is_valid_utf8(name)) {
@@ -28,10 +28,17 @@ static std::optional<Error> check_name(std::string_view name) {
 }
 
 boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::create(
-    domain::Channel channel, std::string name, nlohmann::json config) {
+    domain::Channel channel, std::string name, nlohmann::json config,
+    std::optional<domain::Id> actor) {
   if (auto error = check_name(name)) co_return *error;
   if (auto error = validate_channel_config(channel, config)) co_return *error;
-  co_return co_await accounts_.create(channel, std::move(name), config.dump());
+  auto created = co_await accounts_.create(channel, std::move(name), config.dump());
+  if (created) {
+    auto entry = audit_entry(actor, "channel_account.created", "channel_account",
+                             std::to_string(created->id), {{"channel", domain::to_string(channel)}});
+    co_await audit_.record(std::move(entry));
+  }
+  co_return created;
 }
 
 boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::get(domain::Id id) {
@@ -45,7 +52,7 @@ boost::asio::awaitable<Result<domain::Page<domain::ChannelAccount>>> ChannelAcco
 
 boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::update(
     domain::Id id, std::optional<std::string> name, std::optional<nlohmann::json> config_patch,
-    std::optional<bool> active) {
+    std::optional<bool> active, std::optional<domain::Id> actor) {
   if (name) {
     if (auto error = check_name(*name)) co_return *error;
   }
@@ -59,7 +66,15 @@ boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::up
     if (auto error = validate_channel_config(current->channel, config)) co_return *error;
     patch.config_json = config.dump();
   }
-  co_return co_await accounts_.update(id, std::move(patch));
+  const bool config_changed = patch.config_json.has_value();
+  auto updated = co_await accounts_.update(id, std::move(patch));
+  if (updated) {
+    // Which parts changed, never the values: config holds secrets.
+    auto entry = audit_entry(actor, "channel_account.updated", "channel_account", std::to_string(id),
+                             {{"config_changed", config_changed}});
+    co_await audit_.record(std::move(entry));
+  }
+  co_return updated;
 }
 
 }  // namespace cc::services

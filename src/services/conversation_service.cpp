@@ -74,6 +74,7 @@ boost::asio::awaitable<Result<domain::Conversation>> ConversationService::close(
     const domain::Principal& actor, domain::Id id) {
   auto conversation = co_await get(actor, id);
   if (!conversation) co_return conversation;
+  if (conversation->status == domain::ConversationStatus::closed) co_return conversation;  // idempotent
   auto closed = co_await conversations_.close(id);
   if (closed && closed->assignee_id) {
     std::vector<AgentEvent> events;
@@ -82,6 +83,25 @@ boost::asio::awaitable<Result<domain::Conversation>> ConversationService::close(
     co_await events_.emit(std::move(events));
   }
   co_return closed;
+}
+
+boost::asio::awaitable<Status> ConversationService::agent_typing(const domain::Principal& agent,
+                                                                domain::Id id) {
+  auto conversation = co_await get(agent, id);
+  if (!conversation) co_return conversation.error();
+  if (conversation->status == domain::ConversationStatus::closed) co_return Ok{};
+  events_.notify_customer(*conversation, "typing",
+                          {{"conversation_id", id_text(id)}, {"sender_type", "agent"}});
+  co_return Ok{};
+}
+
+boost::asio::awaitable<void> ConversationService::customer_typing(domain::Id customer_id,
+                                                                  domain::Id channel_account_id) {
+  auto live = co_await conversations_.live_conversation(customer_id, channel_account_id);
+  if (!live || !*live || !(*live)->assignee_id) co_return;
+  const auto& conversation = **live;
+  events_.notify_agent(*conversation.assignee_id, "conversation.typing",
+                       {{"conversation_id", id_text(conversation.id)}, {"sender_type", "customer"}});
 }
 
 boost::asio::awaitable<Result<domain::Page<domain::Message>>>

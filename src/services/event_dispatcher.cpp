@@ -7,9 +7,27 @@ namespace cc::services {
 EventDispatcher::EventDispatcher(AgentEventStore& store, EventBus& bus) : store_(store), bus_(bus) {}
 
 void EventDispatcher::attach(AgentNotifier& notifier) {
-  bus_.subscribe(kAgentEventTopic, [&notifier](const std::string& payload) {
+  auto deliver = [&notifier](const std::string& payload) {
     if (auto event = parse_event(payload)) notifier.deliver(*event);
-  });
+  };
+  bus_.subscribe(kAgentEventTopic, deliver);
+  bus_.subscribe(kAgentTransientTopic, deliver);
+}
+
+void EventDispatcher::notify_agent(domain::Id agent_id, std::string type, nlohmann::json data) {
+  bus_.publish(kAgentTransientTopic,
+               serialize_event(make_event(agent_id, std::move(type), std::move(data))));
+}
+
+void EventDispatcher::notify_customer(const domain::Conversation& conversation, std::string type,
+                                      nlohmann::json data) {
+  bus_.publish(kCustomerTransientTopic,
+               nlohmann::json{{"channel", domain::to_string(conversation.channel)},
+                              {"channel_account_id", conversation.channel_account_id},
+                              {"customer_id", conversation.customer_id},
+                              {"type", std::move(type)},
+                              {"data", std::move(data)}}
+                   .dump());
 }
 
 boost::asio::awaitable<void> EventDispatcher::emit(std::vector<AgentEvent> events) {

@@ -688,6 +688,17 @@ class ServerTestCase(unittest.IsolatedAsyncioTestCase):
                                              timeout, "assignee")
         return body["assignee_id"]
 
+    async def await_outbox_sent(self, message_id, timeout=5.0):
+        """Waits until the outbox dispatcher has delivered an agent's reply."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.sql(f"SELECT status FROM outbox WHERE message_id = {int(message_id)}")
+            if rows == [["sent"]]:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"outbox row of message {message_id} not sent within {timeout} s: {rows}")
+            await asyncio.sleep(0.02)
+
     def list_conversations(self, token=None, query="", limit=200):
         """Every conversation the token may see, following next_cursor page by page."""
         items, cursor = [], None

@@ -87,10 +87,11 @@ class DedupeTest(ServerTestCase):
         rows = self.sql(f"SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id "
                         f"WHERE m.idempotency_key = '{key}'")
         self.assertEqual(rows, [["1"]])
-        await visitor_ws.wait_for(type="message")
+        await visitor_ws.wait_for(lambda f: f["data"]["direction"] == "outbound", type="message")
         await visitor_ws.quiet(0.5)
-        pushed = [f for f in visitor_ws.frames if f[1]["type"] == "message"]
-        self.assertEqual(len(pushed), 1, pushed)
+        pushed = [f for _, f in visitor_ws.frames
+                  if f["type"] == "message" and f["data"]["direction"] == "outbound"]
+        self.assertEqual([f["data"]["id"] for f in pushed], [first.body["id"]])
 
         # Concurrent retries with one key: still one message; a loser may be told to retry (409).
         key2 = f"reply-{uuid.uuid4().hex}"

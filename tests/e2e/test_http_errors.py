@@ -162,6 +162,15 @@ class HttpErrorsTest(ServerTestCase):
                                 token=visitor["visitor_token"])
         self.assertProblem(response, 422)
         self.assertEqual(response.body["errors"][0]["pointer"], "/content")
+        response = self.request("POST", "/widget/v1/messages",
+                                {"client_message_id": "big", "content": "x" * (16 * 1024 + 1)},
+                                token=visitor["visitor_token"])
+        self.assertProblem(response, 422)
+        self.assertEqual(response.body["errors"][0]["pointer"], "/content")
+        response = self.request("GET", "/api/v1/conversations?limit=0", token=self.admin_token)
+        self.assertProblem(response, 422)
+        response = self.request("GET", "/api/v1/conversations?cursor=not-a-cursor", token=self.admin_token)
+        self.assertProblem(response, 422)
         response = self.request("POST", "/widget/v1/messages", {"content": "no id"},
                                 token=visitor["visitor_token"])
         self.assertProblem(response, 422)

@@ -1,6 +1,9 @@
 """The agent WebSocket resumes after a disconnect without losing or repeating events, and a
 SIGTERM closes open WebSockets with 1001 and ends the process cleanly within the grace period."""
 import asyncio
+import http.client
+import signal
+import socket
 import time
 import unittest
 
@@ -31,6 +34,15 @@ class ResumeTest(ServerTestCase):
         return [(int(i), t) for i, t in self.sql(
             f"SELECT id, type FROM agent_events WHERE agent_id = {int(agent_id)} AND id > {int(seq)} ORDER BY id")]
 
+    async def await_stored_events(self, agent_id, after_seq, count, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            stored = self.stored_events_after(agent_id, after_seq)
+            if len(stored) >= count or time.monotonic() > deadline:
+                self.assertEqual(len(stored), count, stored)
+                return stored
+            await asyncio.sleep(0.05)
+
     async def _check_resume(self, auth):
         agent, token, visitor_token, conversation_id, last_seq = await self._missed_events_setup()
 
@@ -38,12 +50,11 @@ class ResumeTest(ServerTestCase):
         missed_texts = [f"missed {n}" for n in range(3)]
         for text in missed_texts:
             self.assertStatus(await self.avisitor_post(visitor_token, text), 201)
+        # A visitor message's event is stored just after its acknowledgement; wait for them so
+        # that the reply's event comes last.
+        await self.await_stored_events(agent["id"], last_seq, 3)
         self.assertStatus(await self.areply(conversation_id, token, "reply while disconnected"), 201)
-        # Events are stored after the acknowledgement: wait until all four are there.
-        deadline = time.monotonic() + 5
-        while len(self.stored_events_after(agent["id"], last_seq)) < 4 and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        stored = self.stored_events_after(agent["id"], last_seq)
+        stored = await self.await_stored_events(agent["id"], last_seq, 4)
         self.assertEqual(len(stored), 4, stored)
 
         resumed = await self.agent_socket(token, last_seq=last_seq, auth=auth)
@@ -119,7 +130,7 @@ class ShutdownTest(ServerTestCase):
 
         started = time.monotonic()
         process = self.server.process
-        process.send_signal(__import__("signal").SIGTERM)
+        process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(agent_ws.closed.wait(), GRACE_MS / 1000 + 2)
         closed_after = time.monotonic() - started
         self.assertEqual(agent_ws.close_code, 1001, f"close reason {agent_ws.close_reason!r}")
@@ -137,6 +148,48 @@ class ShutdownTest(ServerTestCase):
         # Nothing listens any more.
         with self.assertRaises(OSError):
             await asyncio.wait_for(asyncio.open_connection("127.0.0.1", self.port), 2)
+
+
+class InterruptTest(ServerTestCase):
+    server_env = {"CC_SHUTDOWN_GRACE_MS": "5000"}
+
+    def test_sigint_finishes_in_flight_request_closes_idle_connection_and_exits_zero(self):
+        # An idle keep-alive connection, after one request.
+        idle = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        idle.request("GET", "/healthz")
+        self.assertEqual(idle.getresponse().read(), b'{"status":"alive"}')
+        # A request in flight: headers and half of its body sent.
+        body = b'{"email": "nobody@example.com", "password": "not-the-password"}'
+        busy = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        busy.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body[:20])
+        time.sleep(0.3)
+
+        started = time.monotonic()
+        self.server.process.send_signal(signal.SIGINT)
+        # The idle connection is closed at once, not after the grace period.
+        idle.sock.settimeout(3)
+        self.assertEqual(idle.sock.recv(1), b"")
+        self.assertLess(time.monotonic() - started, 2.0)
+        idle.close()
+        # The busy one is answered (wrong credentials: 401) and then closed.
+        time.sleep(0.2)
+        busy.sendall(body[20:])
+        raw = b""
+        while True:
+            chunk = busy.recv(65536)
+            if not chunk:
+                break
+            raw += chunk
+        busy.close()
+        self.assertTrue(raw.startswith(b"HTTP/1.1 401"), raw[:200])
+        self.assertIn(b"connection: close", raw.lower())
+
+        code = self.server.process.wait(timeout=10)
+        took = time.monotonic() - started
+        self.assertEqual(code, 0)
+        self.assertLess(took, 5.0, "shutdown waited for the whole grace period or longer")
+        self.server.terminate()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The web chat round trip: visitor -> agent in real time, agent -> visitor, history, assignment
 of a queued conversation when an agent comes online, and closing."""
+import asyncio
 import time
 import unittest
 import uuid
@@ -76,6 +77,9 @@ class WebchatFlowTest(ServerTestCase):
         conversation_id = first.body["conversation_id"]
         reply = await self.areply(conversation_id, token, "first reply")
         self.assertStatus(reply, 201)
+        # Delivered live already (to nobody): from here on it is backlog only. (The race of a
+        # delivery with the connect is test_backlog_and_live_messages_...)
+        await self.await_outbox_sent(reply.body["id"])
 
         visitor_ws = await self.visitor_socket(visitor["visitor_token"], after=0)
         backlog = [await visitor_ws.wait_for(type="message") for _ in range(2)]
@@ -86,6 +90,60 @@ class WebchatFlowTest(ServerTestCase):
         pushed = await visitor_ws.wait_for(type="message")
         self.assertEqual(pushed["data"]["content"], "second reply")
         self.assertEqual(await visitor_ws.quiet(0.3), [])
+
+    # server bug: /widget/v1/ws?after=N attaches the socket to the visitor hub before it reads
+    # the backlog, with nothing to reconcile the two (the agent hub buffers and dedupes during a
+    # replay; the visitor hub does not). An agent reply committed before the backlog query but
+    # published by the outbox after the attach reaches the visitor twice (backlog + live), and
+    # one published between the attach and the backlog send arrives before older messages.
+    @unittest.expectedFailure
+    async def test_backlog_and_live_messages_arrive_once_and_in_order_while_replies_flow(self):
+        agent, token = self.create_agent(online=True)
+        visitor = await self.anew_visitor()
+        posted = await self.avisitor_post(visitor["visitor_token"], "start")
+        self.assertStatus(posted, 201)
+        conversation_id = posted.body["conversation_id"]
+        self.assertEqual(await self.await_assignee(conversation_id), agent["id"])
+
+        stop = asyncio.Event()
+        sent_ids = []
+
+        async def keep_replying():
+            n = 0
+            while not stop.is_set():
+                response = await self.areply(conversation_id, token, f"flowing {n}")
+                self.assertStatus(response, 201)
+                sent_ids.append(response.body["id"])
+                n += 1
+                await asyncio.sleep(0.002)
+
+        replier = asyncio.get_running_loop().create_task(keep_replying())
+        try:
+            problems = []
+            # A round hits the race roughly once in four; 30 rounds of 3 staggered connects make
+            # missing it (an "unexpected success" while the bug is there) very unlikely.
+            async def connect_after(delay):
+                await asyncio.sleep(delay)
+                return await self.visitor_socket(visitor["visitor_token"], after=0)
+
+            for round_ in range(30):
+                clients = await asyncio.gather(*[connect_after(d) for d in (0, 0.013, 0.027)])
+                await asyncio.sleep(0.2)
+                for client in clients:
+                    ids = [int(f["data"]["id"]) for _, f in client.frames if f["type"] == "message"]
+                    if len(ids) != len(set(ids)):
+                        problems.append(f"round {round_}: repeated ids "
+                                        f"{sorted(i for i in set(ids) if ids.count(i) > 1)}")
+                    if ids != sorted(ids):
+                        problems.append(f"round {round_}: out of order {ids}")
+                    await client.close()
+                if problems:
+                    break
+        finally:
+            stop.set()
+            await replier
+        self.assertEqual(problems, [])
+        self.assertGreater(len(sent_ids), 30, "replies did not flow during the connects")
 
     async def test_queued_conversation_is_assigned_when_an_agent_goes_online(self):
         # Nobody of role agent is online (cleanup puts earlier agents offline).
@@ -105,6 +163,8 @@ class WebchatFlowTest(ServerTestCase):
         self.assertEqual([f for f in await agent_ws.quiet(0.3) if f["type"] == "message.created"], [])
 
         await self.aset_status(token, "online")
+        status = await agent_ws.wait_for(type="agent.status")
+        self.assertEqual(status["data"], {"agent_id": agent["id"], "status": "online"})
         assigned = await agent_ws.event("conversation.assigned", conversation_id, timeout=5)
         self.assertEqual(assigned["data"]["conversation"]["assignee_id"], agent["id"])
         self.assertEqual(assigned["data"]["conversation"]["status"], "open")
@@ -156,6 +216,23 @@ class WebchatFlowTest(ServerTestCase):
         self.assertNotEqual(again.body["conversation_id"], conversation_id)
         history = await self.arequest("GET", "/widget/v1/messages", token=visitor["visitor_token"])
         self.assertEqual([m["content"] for m in history.body["items"]], ["please close me", "one more thing"])
+
+
+    def test_widget_endpoints_allow_cross_origin_calls(self):
+        preflight = self.request("OPTIONS", f"/widget/v1/{self.channel_id}/sessions",
+                                 headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "POST"})
+        self.assertStatus(preflight, 204)
+        self.assertEqual(preflight.header("Access-Control-Allow-Origin"), "*")
+        self.assertIn("POST", preflight.header("Access-Control-Allow-Methods"))
+        self.assertIn("Authorization", preflight.header("Access-Control-Allow-Headers"))
+        session = self.request("POST", f"/widget/v1/{self.channel_id}/sessions", headers={"Origin": "https://shop.example"})
+        self.assertStatus(session, 201)
+        self.assertEqual(session.header("Access-Control-Allow-Origin"), "*")
+        posted = self.visitor_post(session.body["visitor_token"], "cross-origin hello")
+        self.assertStatus(posted, 201)
+        self.assertEqual(posted.header("Access-Control-Allow-Origin"), "*")
+        refused = self.request("GET", "/widget/v1/messages", token="bad")
+        self.assertEqual(refused.header("Access-Control-Allow-Origin"), "*")
 
 
 if __name__ == "__main__":

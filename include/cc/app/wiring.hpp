@@ -35,13 +35,14 @@ struct Wiring {
   store::PgAgentEventStore event_store{pool};
   store::PgOutboxRepository outbox_repository{pool};
   store::PgHealthProbe health{pool};
+  store::PgAuditLog audit{pool};
   store::RedisEventBus bus;
 
   services::EventDispatcher events{event_store, bus};
   services::AssignmentService assignment{conversation_repository, events};
   services::AuthService auth;
   services::AgentService agents;
-  services::ChannelAccountService channel_accounts{channel_account_repository};
+  services::ChannelAccountService channel_accounts{channel_account_repository, audit};
   services::OutboxDispatcher outbox;
   services::ConversationService conversations{conversation_repository, events, outbox};
   services::IngestService ingest;

@@ -7,6 +7,7 @@
 #include "cc/services/assignment_service.hpp"
 #include "cc/services/event_dispatcher.hpp"
 #include "cc/services/ports/agent_repository.hpp"
+#include "cc/services/ports/audit_log.hpp"
 
 namespace cc::services {
 
@@ -27,19 +28,23 @@ struct AgentChanges {
 class AgentService {
  public:
   AgentService(AgentRepository& agents, AssignmentService& assignment, EventDispatcher& events,
-               boost::asio::any_io_executor cpu_executor);
+               AuditLog& audit, boost::asio::any_io_executor cpu_executor);
 
-  boost::asio::awaitable<Result<domain::Agent>> create(AgentDraft draft);
+  // actor: the admin acting (audited); nullopt for the system (seeding).
+  boost::asio::awaitable<Result<domain::Agent>> create(AgentDraft draft,
+                                                       std::optional<domain::Id> actor);
   boost::asio::awaitable<Result<domain::Agent>> get(domain::Id id);
   boost::asio::awaitable<Result<domain::Page<domain::Agent>>> list(std::optional<domain::Id> after,
                                                                   int limit);
-  boost::asio::awaitable<Result<domain::Agent>> update(domain::Id id, AgentChanges changes);
+  boost::asio::awaitable<Result<domain::Agent>> update(domain::Id id, AgentChanges changes,
+                                                       std::optional<domain::Id> actor);
   boost::asio::awaitable<Result<domain::Agent>> set_status(domain::Id id, domain::AgentStatus status);
 
  private:
   AgentRepository& agents_;
   AssignmentService& assignment_;
   EventDispatcher& events_;
+  AuditLog& audit_;
   boost::asio::any_io_executor cpu_;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cc/services/ports/agent_repository.hpp"
+#include "cc/services/ports/audit_log.hpp"
 #include "cc/services/ports/token_repository.hpp"
 
 namespace cc::services {
@@ -19,7 +20,7 @@ struct LoginResult {
 
 class AuthService {
  public:
-  AuthService(AgentRepository& agents, TokenRepository& tokens,
+  AuthService(AgentRepository& agents, TokenRepository& tokens, AuditLog& audit,
               boost::asio::any_io_executor cpu_executor, std::chrono::hours token_ttl);
 
   boost::asio::awaitable<Result<LoginResult>> login(std::string email, std::string password);
@@ -31,6 +32,7 @@ class AuthService {
  private:
   AgentRepository& agents_;
   TokenRepository& tokens_;
+  AuditLog& audit_;
   boost::asio::any_io_executor cpu_;
   std::chrono::hours token_ttl_;
   std::string dummy_hash_;  // verified against for unknown emails, so timing reveals nothing

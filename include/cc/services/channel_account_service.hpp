@@ -3,17 +3,19 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cc/services/ports/audit_log.hpp"
 #include "cc/services/ports/channel_account_repository.hpp"
 
 namespace cc::services {
 
 class ChannelAccountService {
  public:
-  explicit ChannelAccountService(ChannelAccountRepository& accounts);
+  ChannelAccountService(ChannelAccountRepository& accounts, AuditLog& audit);
 
   boost::asio::awaitable<Result<domain::ChannelAccount>> create(domain::Channel channel,
                                                                 std::string name,
-                                                                nlohmann::json config);
+                                                                nlohmann::json config,
+                                                                std::optional<domain::Id> actor);
   boost::asio::awaitable<Result<domain::ChannelAccount>> get(domain::Id id);
   boost::asio::awaitable<Result<domain::Page<domain::ChannelAccount>>> list(
       std::optional<domain::Id> after, int limit);
@@ -21,10 +23,11 @@ class ChannelAccountService {
   // be sent again to change another field.
   boost::asio::awaitable<Result<domain::ChannelAccount>> update(
       domain::Id id, std::optional<std::string> name, std::optional<nlohmann::json> config_patch,
-      std::optional<bool> active);
+      std::optional<bool> active, std::optional<domain::Id> actor);
 
  private:
   ChannelAccountRepository& accounts_;
+  AuditLog& audit_;
 };
 
 // Checks the config object for a channel; nullopt when it is acceptable.

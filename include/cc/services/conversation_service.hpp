@@ -32,6 +32,9 @@ class ConversationService {
                                                      std::optional<std::string> idempotency_key);
   boost::asio::awaitable<Result<domain::Conversation>> close(const domain::Principal& actor,
                                                              domain::Id id);
+  // Typing indicators, relayed without being stored.
+  boost::asio::awaitable<Status> agent_typing(const domain::Principal& agent, domain::Id id);
+  boost::asio::awaitable<void> customer_typing(domain::Id customer_id, domain::Id channel_account_id);
   // What a web visitor sees: their messages on one channel account, oldest first.
   boost::asio::awaitable<Result<domain::Page<domain::Message>>> customer_history(
       domain::Id customer_id, domain::Id channel_account_id, std::optional<domain::Id> after,

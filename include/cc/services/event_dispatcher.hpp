@@ -12,6 +12,9 @@
 namespace cc::services {
 
 inline constexpr const char* kAgentEventTopic = "agent.events";
+// Transient notifications (typing): not persisted, seq 0, lost if nobody listens.
+inline constexpr const char* kAgentTransientTopic = "agent.transient";
+inline constexpr const char* kCustomerTransientTopic = "customer.transient";
 
 class EventDispatcher {
  public:
@@ -22,6 +25,11 @@ class EventDispatcher {
   boost::asio::awaitable<void> emit(std::vector<AgentEvent> events);
   boost::asio::awaitable<Result<std::vector<AgentEvent>>> since(domain::Id agent_id,
                                                                 std::int64_t after_seq, int limit);
+  // Typing indicators and the like: straight onto the bus, no sequence number.
+  void notify_agent(domain::Id agent_id, std::string type, nlohmann::json data);
+  // To the customer's live sessions on the conversation's channel (the web chat widget).
+  void notify_customer(const domain::Conversation& conversation, std::string type,
+                       nlohmann::json data);
 
  private:
   AgentEventStore& store_;

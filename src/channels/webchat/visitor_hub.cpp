@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cc/services/event_dispatcher.hpp"
+
 namespace cc::channels::webchat {
 
 std::string visitor_event_payload(domain::Id channel_account_id, domain::Id customer_id,
@@ -14,6 +16,18 @@ std::string visitor_event_payload(domain::Id channel_account_id, domain::Id cust
 
 void VisitorHub::subscribe_to(services::EventBus& bus) {
   bus.subscribe(kVisitorTopic, [this](const std::string& payload) { deliver(payload); });
+  // Transient notices for customers (an agent typing) arrive channel-neutral; keep ours.
+  bus.subscribe(services::kCustomerTransientTopic, [this](const std::string& payload) {
+    const auto notice = nlohmann::json::parse(payload, nullptr, false);
+    if (notice.is_discarded() || notice.value("channel", "") != "webchat") return;
+    try {
+      const auto frame = nlohmann::json{{"type", notice.at("type")}, {"data", notice.at("data")}}.dump();
+      deliver(visitor_event_payload(notice.at("channel_account_id").get<domain::Id>(),
+                                    notice.at("customer_id").get<domain::Id>(), frame));
+    } catch (const nlohmann::json::exception&) {
+      // a malformed notice from another instance: nothing to deliver
+    }
+  });
 }
 
 void VisitorHub::attach(Key key, const std::shared_ptr<net::WebSocketConnection>& connection) {

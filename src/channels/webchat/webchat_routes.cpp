@@ -146,7 +146,14 @@ awaitable<Result<services::IngestResult>> ingest_visitor_message(WebchatContext&
   message.identifiers = {{kVisitorIdType, visitor.visitor_id, true}};
   message.content = *content;
   message.provider_time = std::chrono::system_clock::now();
-  co_return co_await webchat.ingest.ingest(std::move(message));
+  auto stored = co_await webchat.ingest.ingest(std::move(message));
+  if (stored && !stored->duplicate) {
+    // The visitor's other tabs show the message too (the sending tab drops it by id).
+    webchat.bus.publish(kVisitorTopic,
+                        visitor_event_payload(visitor.channel_account_id, visitor.customer_id,
+                                              visitor_message_frame(stored->message, client_id)));
+  }
+  co_return stored;
 }
 
 json message_json(const domain::Message& message) {
@@ -192,7 +199,8 @@ awaitable<net::Response> list_messages(WebchatContext& webchat, net::RequestCont
   for (const auto& message : page->items) items.push_back(message_json(message));
   co_return json_reply(request, http::status::ok,
                        {{"items", items},
-                        {"next_cursor", page->next_cursor ? json(page->items.back().id) : json(nullptr)}});
+                        {"next_cursor", page->next_cursor ? json(std::to_string(page->items.back().id))
+                                                          : json(nullptr)}});
 }
 
 awaitable<net::Response> preflight(net::RequestContext& context) {
@@ -238,10 +246,15 @@ awaitable<void> visitor_session(WebchatContext& webchat,
   std::optional<domain::Id> after;
   if (auto text = context.query("after"); text && !text->empty()) {
     domain::Id id = 0;
-    std::from_chars(text->data(), text->data() + text->size(), id);
-    after = id;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
+    if (ec != std::errc{} || end != text->data() + text->size() || id < 0) {
+      send_frame(*connection, "error", {{"status", 422}, {"detail", "after must be a message id"}});
+    } else {
+      after = id;
+    }
   }
   if (after) co_await send_backlog(webchat, *connection, *visitor, after);
+  auto last_typing = std::chrono::steady_clock::time_point{};
 
   while (auto text = co_await connection->read()) {
     const auto message = json::parse(*text, nullptr, false);
@@ -252,6 +265,12 @@ awaitable<void> visitor_session(WebchatContext& webchat,
     const auto type = message.value("type", std::string());
     if (type == "ping") {
       send_frame(*connection, "pong", json::object());
+    } else if (type == "typing") {
+      // At most one typing notice a second reaches the agent, however fast the widget sends.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_typing < std::chrono::seconds(1)) continue;
+      last_typing = now;
+      co_await webchat.conversations.customer_typing(visitor->customer_id, visitor->channel_account_id);
     } else if (type == "message") {
       auto stored = co_await ingest_visitor_message(webchat, *visitor, message);
       const auto client_id = string_field(message, "client_message_id").value_or("");

@@ -88,7 +88,12 @@ awaitable<Result<svc::ReplyOutcome>> PgConversationRepository::append_reply(
       auto message = message_from(rows[0]);
       return svc::ReplyOutcome{message, load_conversation(tx, message.conversation_id), true};
     };
-    if (auto seen = replay()) return *seen;
+    if (auto seen = replay()) {
+      if (seen->message.conversation_id != conversation_id) {
+        return Error::conflict("this Idempotency-Key was already used for another conversation");
+      }
+      return *seen;
+    }
 
     const auto locked = tx.exec_params(
         "SELECT status, channel_account_id FROM conversations WHERE id = $1 FOR UPDATE",
@@ -137,6 +142,20 @@ awaitable<Result<domain::Conversation>> PgConversationRepository::close(domain::
     if (rows.empty()) return Error::not_found("no such conversation");
     tx.commit();
     return conversation_from(rows[0]);
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
+awaitable<Result<std::optional<domain::Conversation>>> PgConversationRepository::live_conversation(
+    domain::Id customer_id, domain::Id channel_account_id) {
+  auto job = [=](pqxx::connection& c) -> Result<std::optional<domain::Conversation>> {
+    pqxx::nontransaction tx(c);
+    const auto rows = tx.exec_params(
+        "SELECT " + kConversationColumns + " FROM conversations c WHERE c.customer_id = $1 "
+        "AND c.channel_account_id = $2 AND c.status <> 'closed'",
+        customer_id, channel_account_id);
+    if (rows.empty()) return std::optional<domain::Conversation>{};
+    return std::optional<domain::Conversation>(conversation_from(rows[0]));
   };
   co_return co_await pool_.run(std::move(job));
 }

@@ -20,6 +20,7 @@ struct WebchatContext {
   services::IngestService& ingest;
   services::ConversationService& conversations;
   VisitorHub& hub;
+  services::EventBus& bus;
   std::string secret_key;  // signs visitor tokens; the same on every instance
   std::chrono::hours token_ttl{24 * 30};
 };

@@ -43,6 +43,9 @@ class ConversationRepository {
       domain::Id conversation_id, domain::Id agent_id, std::string content,
       std::optional<std::string> idempotency_key) = 0;
   virtual boost::asio::awaitable<Result<domain::Conversation>> close(domain::Id conversation_id) = 0;
+  // The customer's conversation on this account that is not closed, if any.
+  virtual boost::asio::awaitable<Result<std::optional<domain::Conversation>>> live_conversation(
+      domain::Id customer_id, domain::Id channel_account_id) = 0;
 };
 
 }  // namespace cc::services

@@ -3,6 +3,7 @@
 // libpqxx exceptions are translated into cc::Error here and nowhere else.
 #include "cc/services/ports/agent_event_store.hpp"
 #include "cc/services/ports/agent_repository.hpp"
+#include "cc/services/ports/audit_log.hpp"
 #include "cc/services/ports/assignment_store.hpp"
 #include "cc/services/ports/channel_account_repository.hpp"
 #include "cc/services/ports/conversation_repository.hpp"
@@ -77,6 +78,8 @@ class PgConversationRepository final : public svc::ConversationRepository,
       domain::Id conversation_id, domain::Id agent_id, std::string content,
       std::optional<std::string> idempotency_key) override;
   awaitable<Result<domain::Conversation>> close(domain::Id conversation_id) override;
+  awaitable<Result<std::optional<domain::Conversation>>> live_conversation(
+      domain::Id customer_id, domain::Id channel_account_id) override;
 
   awaitable<Result<std::optional<domain::Conversation>>> assign_least_busy(
       domain::Id conversation_id) override;
@@ -120,6 +123,15 @@ class PgOutboxRepository final : public svc::OutboxRepository {
   awaitable<Status> schedule_retry(domain::Id outbox_id, std::chrono::milliseconds delay,
                                    std::string error) override;
   awaitable<Status> mark_failed(domain::Id outbox_id, std::string error) override;
+
+ private:
+  PgPool& pool_;
+};
+
+class PgAuditLog final : public svc::AuditLog {
+ public:
+  explicit PgAuditLog(PgPool& pool) : pool_(pool) {}
+  awaitable<void> record(svc::AuditEntry entry) override;
 
  private:
   PgPool& pool_;
