@@ -1,4 +1,5 @@
 #include "cc/api/json_body.hpp"
+#include "cc/api/responses.hpp"
 #include "cc/problem/problem.hpp"
 #include "cc/api/request_auth.hpp"
 #include "cc/api/routes.hpp"
@@ -49,10 +50,7 @@ awaitable<net::Response> list_agents(ApiContext& api, net::RequestContext& conte
   auto page = page_request(context);
   if (!page) co_return problem_response(context.request, page.error());
   auto agents = co_await api.agents.list(page->after, page->limit);
-  if (!agents) co_return problem_response(context.request, agents.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& agent : agents->items) items.push_back(services::to_json(agent));
-  co_return json_response(context.request, status::ok, page_json(std::move(items), agents->next_cursor));
+  co_return page_response(context.request, agents);
 }
 
 awaitable<net::Response> get_agent(ApiContext& api, net::RequestContext& context) {
@@ -61,8 +59,7 @@ awaitable<net::Response> get_agent(ApiContext& api, net::RequestContext& context
   auto id = path_id(context);
   if (!id) co_return problem_response(context.request, id.error());
   auto agent = co_await api.agents.get(*id);
-  if (!agent) co_return problem_response(context.request, agent.error());
-  co_return json_response(context.request, status::ok, services::to_json(*agent));
+  co_return record_response(context.request, agent);
 }
 
 awaitable<net::Response> update_agent(ApiContext& api, net::RequestContext& context) {
@@ -86,8 +83,7 @@ awaitable<net::Response> update_agent(ApiContext& api, net::RequestContext& cont
   }
   services::AgentChanges changes{*name, *password, *role, *active};
   auto agent = co_await api.agents.update(*id, std::move(changes), principal->agent_id);
-  if (!agent) co_return problem_response(context.request, agent.error());
-  co_return json_response(context.request, status::ok, services::to_json(*agent));
+  co_return record_response(context.request, agent);
 }
 
 }  // namespace

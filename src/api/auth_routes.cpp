@@ -1,4 +1,5 @@
 #include "cc/api/json_body.hpp"
+#include "cc/api/responses.hpp"
 #include "cc/problem/problem.hpp"
 #include "cc/api/request_auth.hpp"
 #include "cc/api/routes.hpp"
@@ -41,8 +42,7 @@ awaitable<net::Response> me(ApiContext& api, net::RequestContext& context) {
   auto principal = co_await authenticate(context, api.auth);
   if (!principal) co_return problem_response(context.request, principal.error());
   auto agent = co_await api.agents.get(principal->agent_id);
-  if (!agent) co_return problem_response(context.request, agent.error());
-  co_return json_response(context.request, status::ok, services::to_json(*agent));
+  co_return record_response(context.request, agent);
 }
 
 awaitable<net::Response> set_my_status(ApiContext& api, net::RequestContext& context) {
@@ -58,8 +58,7 @@ awaitable<net::Response> set_my_status(ApiContext& api, net::RequestContext& con
                                Error::invalid("status must be online, away or offline", "/status"));
   }
   auto agent = co_await api.agents.set_status(principal->agent_id, *value);
-  if (!agent) co_return problem_response(context.request, agent.error());
-  co_return json_response(context.request, status::ok, services::to_json(*agent));
+  co_return record_response(context.request, agent);
 }
 
 }  // namespace

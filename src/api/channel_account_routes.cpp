@@ -1,4 +1,5 @@
 #include "cc/api/json_body.hpp"
+#include "cc/api/responses.hpp"
 #include "cc/problem/problem.hpp"
 #include "cc/api/request_auth.hpp"
 #include "cc/api/routes.hpp"
@@ -43,10 +44,7 @@ awaitable<net::Response> list_accounts(ApiContext& api, net::RequestContext& con
   auto page = page_request(context);
   if (!page) co_return problem_response(context.request, page.error());
   auto accounts = co_await api.channel_accounts.list(page->after, page->limit);
-  if (!accounts) co_return problem_response(context.request, accounts.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& account : accounts->items) items.push_back(services::to_json(account));
-  co_return json_response(context.request, status::ok, page_json(std::move(items), accounts->next_cursor));
+  co_return page_response(context.request, accounts);
 }
 
 awaitable<net::Response> get_account(ApiContext& api, net::RequestContext& context) {
@@ -55,8 +53,7 @@ awaitable<net::Response> get_account(ApiContext& api, net::RequestContext& conte
   auto id = path_id(context);
   if (!id) co_return problem_response(context.request, id.error());
   auto account = co_await api.channel_accounts.get(*id);
-  if (!account) co_return problem_response(context.request, account.error());
-  co_return json_response(context.request, status::ok, services::to_json(*account));
+  co_return record_response(context.request, account);
 }
 
 awaitable<net::Response> update_account(ApiContext& api, net::RequestContext& context) {
@@ -74,8 +71,7 @@ awaitable<net::Response> update_account(ApiContext& api, net::RequestContext& co
   if (body->contains("config")) config = (*body)["config"];
   auto account = co_await api.channel_accounts.update(*id, *name, std::move(config), *active,
                                                       principal->agent_id);
-  if (!account) co_return problem_response(context.request, account.error());
-  co_return json_response(context.request, status::ok, services::to_json(*account));
+  co_return record_response(context.request, account);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "cc/api/json_body.hpp"
+#include "cc/api/responses.hpp"
 #include "cc/problem/problem.hpp"
 #include "cc/api/request_auth.hpp"
 #include "cc/api/routes.hpp"
@@ -34,10 +35,7 @@ awaitable<net::Response> list_conversations(ApiContext& api, net::RequestContext
   auto filter = conversation_filter(context);
   if (!filter) co_return problem_response(context.request, filter.error());
   auto page = co_await api.conversations.list(*principal, *filter);
-  if (!page) co_return problem_response(context.request, page.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& conversation : page->items) items.push_back(services::to_json(conversation));
-  co_return json_response(context.request, status::ok, page_json(std::move(items), page->next_cursor));
+  co_return page_response(context.request, page);
 }
 
 awaitable<net::Response> get_conversation(ApiContext& api, net::RequestContext& context) {
@@ -46,8 +44,7 @@ awaitable<net::Response> get_conversation(ApiContext& api, net::RequestContext& 
   auto id = path_id(context);
   if (!id) co_return problem_response(context.request, id.error());
   auto conversation = co_await api.conversations.get(*principal, *id);
-  if (!conversation) co_return problem_response(context.request, conversation.error());
-  co_return json_response(context.request, status::ok, services::to_json(*conversation));
+  co_return record_response(context.request, conversation);
 }
 
 awaitable<net::Response> list_messages(ApiContext& api, net::RequestContext& context) {
@@ -58,10 +55,7 @@ awaitable<net::Response> list_messages(ApiContext& api, net::RequestContext& con
   auto page = page_request(context);
   if (!page) co_return problem_response(context.request, page.error());
   auto messages = co_await api.conversations.messages(*principal, *id, page->after, page->limit);
-  if (!messages) co_return problem_response(context.request, messages.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& message : messages->items) items.push_back(services::to_json(message));
-  co_return json_response(context.request, status::ok, page_json(std::move(items), messages->next_cursor));
+  co_return page_response(context.request, messages);
 }
 
 awaitable<net::Response> reply(ApiContext& api, net::RequestContext& context) {
@@ -94,8 +88,7 @@ awaitable<net::Response> close_conversation(ApiContext& api, net::RequestContext
   auto id = path_id(context);
   if (!id) co_return problem_response(context.request, id.error());
   auto conversation = co_await api.conversations.close(*principal, *id);
-  if (!conversation) co_return problem_response(context.request, conversation.error());
-  co_return json_response(context.request, status::ok, services::to_json(*conversation));
+  co_return record_response(context.request, conversation);
 }
 
 }  // namespace

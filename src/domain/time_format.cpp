@@ -40,7 +40,9 @@ std::optional<TimePoint> parse_time(std::string_view text) {
     for (; digits < 3; ++digits) millis *= 10;
   }
   if (rest != "Z" && rest != "+00:00") return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  // Years outside 1970-2200 are refused: system_clock counts nanoseconds, which overflow near 2262.
+  if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
+      minute > 59 || second > 60) {
     return std::nullopt;
   }
   std::tm parts{};

@@ -8,6 +8,7 @@ Without CC_TEST_PG_ADMIN_URL every test class skips.
 Stdlib plus Debian's python3-websockets (10.x); run with /usr/bin/python3.
 """
 import asyncio
+import errno
 import hashlib
 import hmac
 import http.client
@@ -194,6 +195,19 @@ async def async_http_request(port, method, path, body=None, token=None, headers=
 
 # ----------------------------------------------------------------------------- the server
 
+def while_binary_is_replaced(spawn, timeout=60):
+    """Calls spawn(), retrying while the server binary is being relinked (a developer's build
+    replacing it mid-run shows as EACCES, ETXTBSY or ENOENT for a moment)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return spawn()
+        except (PermissionError, FileNotFoundError, OSError) as error:
+            if error.errno not in (errno.EACCES, errno.ETXTBSY, errno.ENOENT, errno.ENOEXEC) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 class ServerProcess:
     """One cc-server child process with its own database, Redis channel and log file."""
 
@@ -235,8 +249,9 @@ class ServerProcess:
 
     def seed(self):
         """Runs `cc-server seed-demo`; returns the demo web chat channel account id."""
-        result = subprocess.run([self.env["server_bin"], "seed-demo"], cwd=REPO_ROOT,
-                                env=self.process_env, capture_output=True, text=True, timeout=60)
+        result = while_binary_is_replaced(lambda: subprocess.run(
+            [self.env["server_bin"], "seed-demo"], cwd=REPO_ROOT, env=self.process_env,
+            capture_output=True, text=True, timeout=60))
         self._log(f"==== seed-demo (exit {result.returncode})\n{result.stdout}{result.stderr}")
         if result.returncode != 0:
             raise RuntimeError(f"seed-demo failed ({result.returncode}); see {self.log_path}")
@@ -250,9 +265,9 @@ class ServerProcess:
             os.unlink(self.port_file)
         self._log(f"==== serve ({time.strftime('%H:%M:%S')})\n")
         self._logfile = open(self.log_path, "ab")
-        self.process = subprocess.Popen([self.env["server_bin"], "serve"], cwd=REPO_ROOT,
-                                        env=self.process_env, stdout=self._logfile,
-                                        stderr=subprocess.STDOUT)
+        self.process = while_binary_is_replaced(lambda: subprocess.Popen(
+            [self.env["server_bin"], "serve"], cwd=REPO_ROOT, env=self.process_env,
+            stdout=self._logfile, stderr=subprocess.STDOUT))
         self.returncode = None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

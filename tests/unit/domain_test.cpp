@@ -80,6 +80,8 @@ TEST(Time, FormatsIsoUtcWithMillis) {
   EXPECT_EQ(parse_time("2023-11-14T22:13:20+00:00"), TimePoint(std::chrono::seconds(1'700'000'000)));
   EXPECT_FALSE(parse_time("2023-11-14 22:13:20"));
   EXPECT_FALSE(parse_time("2023-13-14T22:13:20Z"));
+  EXPECT_FALSE(parse_time("1011-11-14T22:13:20Z")) << "found by the fuzzer: overflowed the clock";
+  EXPECT_FALSE(parse_time("9999-01-01T00:00:00Z"));
 }
 
 TEST(Enums, ParseTheirOwnNames) {

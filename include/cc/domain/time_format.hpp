@@ -9,6 +9,7 @@
 namespace cc::domain {
 
 std::string format_time(TimePoint time);                       // 2026-11-23T10:50:52.123Z
-std::optional<TimePoint> parse_time(std::string_view text);    // accepts Z or +00:00, optional ms
+// Accepts Z or +00:00 and optional milliseconds; years 1970-2200 only.
+std::optional<TimePoint> parse_time(std::string_view text);
 
 }  // namespace cc::domain
