@@ -31,6 +31,17 @@ done
 phase() { printf '\n==> %s\n' "$*" >&2; }
 
 SRC_BIN=${CC_SERVER_BIN:-$ROOT/build/cc-server}
+# The binary may be relinked under us: wait (3 min at most) until it exists and has not changed
+# for 2 s, then copy it.
+stamp() { stat -c '%s %Y' "$SRC_BIN" 2>/dev/null; }
+for ((i = 0; i < 90; i++)); do
+  if [[ -x $SRC_BIN ]]; then
+    before=$(stamp); sleep 2
+    [[ -x $SRC_BIN && $(stamp) == "$before" ]] && break
+  else
+    sleep 2
+  fi
+done
 [[ -x $SRC_BIN ]] || { echo "bench: $SRC_BIN not found; build the server first (scripts/build)" >&2; exit 1; }
 "$PY" -c 'import websockets' 2>/dev/null || { echo "bench: $PY lacks python3-websockets" >&2; exit 1; }
 
@@ -64,10 +75,10 @@ stop_server() {
 cleanup() {
   local status=$?
   trap '' INT TERM HUP
-  if ((keep)) && [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
+  if ((keep)); then
     cat >&2 <<INFO
 
-bench: --keep: everything is still running (data in $TMP)
+bench: --keep: everything still running is left so (data in $TMP)
   server     http://127.0.0.1:${http_port:-?} (pid $server_pid, log $TMP/server.log)
   database   psql -h 127.0.0.1 -p $pg_port -U postgres bench
   redis      redis-cli -h 127.0.0.1 -p $redis_port
@@ -160,6 +171,14 @@ load_status=0
   --pg-port "$pg_port" --pg-db bench \
   --io-threads "${CC_IO_THREADS:-2}" \
   --json-out "$TMP/result.json" "${load_args[@]}" || load_status=$?
+if ! kill -0 "$server_pid" 2>/dev/null; then
+  server_status=0
+  wait "$server_pid" || server_status=$?
+  server_pid=
+  echo "bench: cc-server DIED during the run (exit status $server_status); the end of its log:" >&2
+  tail -n 20 "$TMP/server.log" >&2
+  load_status=1
+fi
 [[ -s $TMP/result.json ]] || { echo "bench: the load generator produced no figures (status $load_status)" >&2; exit 1; }
 
 phase "database check"

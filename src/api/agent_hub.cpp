@@ -29,7 +29,6 @@ void AgentHub::finish_replay(const std::shared_ptr<Session>& session) {
     if (session->replayed.count(seq) == 0) session->connection->send(std::move(frame));
   }
   session->buffered.clear();
-  session->replayed.clear();
   session->replaying = false;
 }
 
@@ -53,7 +52,7 @@ void AgentHub::deliver(const services::AgentEvent& event) {
     if (!frame) frame = event_frame(event);
     if (session.replaying) {
       session.buffered.emplace_back(event.seq, *frame);
-    } else {
+    } else if (session.replayed.count(event.seq) == 0) {  // a late live copy of a replayed event
       session.connection->send(*frame);
     }
   }

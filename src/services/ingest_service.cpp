@@ -50,9 +50,11 @@ boost::asio::awaitable<void> IngestService::flush_loop() {
         co_return;
       }
       const auto take = std::min(pending_.size(), options_.max_batch);
-      batch.assign(std::make_move_iterator(pending_.begin()),
-                   std::make_move_iterator(pending_.begin() + static_cast<std::ptrdiff_t>(take)));
-      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(take));
+      batch.reserve(take);
+      for (std::size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
     }
     std::vector<domain::InboundMessage> messages;
     messages.reserve(batch.size());

@@ -7,9 +7,7 @@ import threading
 import time
 import unittest
 
-import websockets
-
-from harness import ServerTestCase, http_request
+from harness import ServerTestCase, http_request, websockets
 
 HEADER_TIMEOUT_SECONDS = 2
 
@@ -97,11 +95,6 @@ class HttpErrorsTest(ServerTestCase):
                                 {"channel": "webchat", "name": "x", "config": {}}, token=self.agent_token)
         self.assertProblem(response, 403)
 
-    # server bug: a Content-Length above CC_HTTP_MAX_BODY_BYTES is answered 400 "Bad request"
-    # instead of 413. Beast's parser reports error::body_limit already in async_read_header
-    # (basic_parser::finish_header checks Content-Length), and src/net/http_session.cpp maps every
-    # header-phase error other than header_limit to 400; only the body-phase check gives 413.
-    @unittest.expectedFailure
     def test_two_megabyte_body_is_413_problem(self):
         body = b'{"content": "' + b"x" * (2 * 1024 * 1024) + b'"}'
         request = (b"POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"

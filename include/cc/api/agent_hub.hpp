@@ -22,7 +22,7 @@ class AgentHub final : public services::AgentNotifier {
     domain::Id agent_id = 0;
     std::shared_ptr<net::WebSocketConnection> connection;
     bool replaying = true;
-    std::set<std::int64_t> replayed;
+    std::set<std::int64_t> replayed;  // kept: a live copy may arrive after the replay ends
     std::vector<std::pair<std::int64_t, std::string>> buffered;
   };
 

@@ -6,6 +6,7 @@
 // emits events. Thread-safe.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -49,7 +50,9 @@ class IngestService {
   metrics::Counter& duplicates_;
   metrics::Histogram& batch_seconds_;
   std::mutex mutex_;
-  std::vector<Pending> pending_;
+  // A deque: items leave by move-construction from the front. (Boost 1.81's
+  // any_completion_handler move-assignment recurses forever, so vector::erase must not be used.)
+  std::deque<Pending> pending_;
   bool flushing_ = false;
 };
 

@@ -30,16 +30,46 @@ void VisitorHub::subscribe_to(services::EventBus& bus) {
   });
 }
 
-void VisitorHub::attach(Key key, const std::shared_ptr<net::WebSocketConnection>& connection) {
+std::shared_ptr<VisitorHub::Session> VisitorHub::attach(
+    Key key, std::shared_ptr<net::WebSocketConnection> connection) {
+  auto session = std::make_shared<Session>();
+  session->connection = std::move(connection);
   std::lock_guard lock(mutex_);
-  sessions_.emplace(key, connection);
+  sessions_.emplace(key, session);
+  return session;
 }
 
-void VisitorHub::detach(Key key, const std::shared_ptr<net::WebSocketConnection>& connection) {
+// The message id of a {"type":"message","data":{"id":...}} frame, or empty.
+static std::string message_id_of(const std::string& frame) {
+  const auto parsed = nlohmann::json::parse(frame, nullptr, false);
+  if (parsed.is_discarded() || parsed.value("type", "") != "message") return {};
+  const auto data = parsed.find("data");
+  if (data == parsed.end() || !data->is_object()) return {};
+  return data->value("id", "");
+}
+
+// True when the frame repeats a message the session's backlog already sent.
+static bool repeats_backlog(const VisitorHub::Session& session, const std::string& frame) {
+  if (session.backlog_ids.empty()) return false;
+  const auto id = message_id_of(frame);
+  return !id.empty() && session.backlog_ids.count(id) > 0;
+}
+
+void VisitorHub::finish_replay(Session& session, const std::set<std::string>& sent_message_ids) {
+  std::lock_guard lock(mutex_);
+  session.backlog_ids = sent_message_ids;
+  for (auto& frame : session.buffered) {
+    if (!repeats_backlog(session, frame)) session.connection->send(std::move(frame));
+  }
+  session.buffered.clear();
+  session.replaying = false;
+}
+
+void VisitorHub::detach(Key key, const std::shared_ptr<Session>& session) {
   std::lock_guard lock(mutex_);
   auto [begin, end] = sessions_.equal_range(key);
   for (auto it = begin; it != end; ++it) {
-    if (it->second == connection) {
+    if (it->second == session) {
       sessions_.erase(it);
       return;
     }
@@ -59,7 +89,14 @@ void VisitorHub::deliver(const std::string& payload) {
   }
   std::lock_guard lock(mutex_);
   auto [begin, end] = sessions_.equal_range(key);
-  for (auto it = begin; it != end; ++it) it->second->send(frame);
+  for (auto it = begin; it != end; ++it) {
+    auto& session = *it->second;
+    if (session.replaying) {
+      session.buffered.push_back(frame);
+    } else if (!repeats_backlog(session, frame)) {
+      session.connection->send(frame);
+    }
+  }
 }
 
 std::size_t VisitorHub::session_count() const {

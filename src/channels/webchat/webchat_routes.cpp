@@ -1,6 +1,7 @@
 #include "cc/channels/webchat/webchat_routes.hpp"
 
 #include <charconv>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "cc/channels/webchat/visitor_token.hpp"
@@ -216,14 +217,20 @@ void send_frame(net::WebSocketConnection& connection, std::string_view type, jso
                                                                      json::error_handler_t::replace));
 }
 
-awaitable<void> send_backlog(WebchatContext& webchat, net::WebSocketConnection& connection,
-                             const VisitorClaims& visitor, std::optional<domain::Id> after) {
+// Sends every message after `after`; returns the ids sent, for the hub's de-duplication.
+awaitable<std::set<std::string>> send_backlog(WebchatContext& webchat,
+                                              net::WebSocketConnection& connection,
+                                              const VisitorClaims& visitor, domain::Id after) {
+  std::set<std::string> sent;
   for (;;) {
     auto page = co_await webchat.conversations.customer_history(
         visitor.customer_id, visitor.channel_account_id, after, 200);
-    if (!page) co_return;
-    for (const auto& message : page->items) connection.send(visitor_message_frame(message));
-    if (!page->next_cursor || page->items.empty()) co_return;
+    if (!page) co_return sent;
+    for (const auto& message : page->items) {
+      connection.send(visitor_message_frame(message));
+      sent.insert(std::to_string(message.id));
+    }
+    if (!page->next_cursor || page->items.empty()) co_return sent;
     after = page->items.back().id;
   }
 }
@@ -241,7 +248,7 @@ awaitable<void> visitor_session(WebchatContext& webchat,
     co_return;
   }
   const VisitorHub::Key key{visitor->channel_account_id, visitor->customer_id};
-  webchat.hub.attach(key, connection);
+  auto session = webchat.hub.attach(key, connection);  // live frames buffer until the backlog is out
   send_frame(*connection, "session.ready", {{"visitor_id", visitor->visitor_id}});
   std::optional<domain::Id> after;
   if (auto text = context.query("after"); text && !text->empty()) {
@@ -253,7 +260,9 @@ awaitable<void> visitor_session(WebchatContext& webchat,
       after = id;
     }
   }
-  if (after) co_await send_backlog(webchat, *connection, *visitor, after);
+  std::set<std::string> sent;
+  if (after) sent = co_await send_backlog(webchat, *connection, *visitor, *after);
+  webchat.hub.finish_replay(*session, sent);
   auto last_typing = std::chrono::steady_clock::time_point{};
 
   while (auto text = co_await connection->read()) {
@@ -286,7 +295,7 @@ awaitable<void> visitor_session(WebchatContext& webchat,
       send_frame(*connection, "ack", std::move(data));
     }
   }
-  webchat.hub.detach(key, connection);
+  webchat.hub.detach(key, session);
 }
 
 }  // namespace
