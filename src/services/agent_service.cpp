@@ -3,24 +3,9 @@
 #include "cc/async/run_on.hpp"
 #include "cc/crypto/password.hpp"
 #include "cc/domain/identifiers.hpp"
-#include "cc/domain/text_limits.hpp"
 #include "cc/services/json_views.hpp"
 
 namespace cc::services {
-
-std::optional<Error> check_password_rule(std::string_view password) {
-  if (password.size() < 10 || password.size() > 200) {
-    return Error::invalid("password must be 10 to 200 characters", "/password");
-  }
-  return std::nullopt;
-}
-
-static std::optional<Error> check_name(std::string_view name) {
-  if (name.empty() || name.size() > domain::kMaxNameBytes || !domain::is_valid_utf8(name)) {
-    return Error::invalid("name must be 1 to 200 bytes of UTF-8", "/name");
-  }
-  return std::nullopt;
-}
 
 AgentService::AgentService(AgentRepository& agents, AssignmentService& assignment,
                            EventDispatcher& events, AuditLog& audit,
@@ -35,7 +20,7 @@ boost::asio::awaitable<Result<domain::Agent>> AgentService::create(AgentDraft dr
                                                                    std::optional<domain::Id> actor) {
   const auto email = domain::normalize_email(draft.email);
   if (!email) co_return Error::invalid("email is not a valid address", "/email");
-  if (auto error = check_name(draft.name)) co_return *error;
+  if (auto error = check_display_name(draft.name)) co_return *error;
   if (auto error = check_password_rule(draft.password)) co_return *error;
   // Closures and aggregates are built as named locals before co_await: GCC 12 corrupts such
   // temporaries inside a co_await expression (see docs/architecture.md, "GCC 12 and coroutines").
@@ -65,7 +50,7 @@ boost::asio::awaitable<Result<domain::Agent>> AgentService::update(domain::Id id
                                                                    std::optional<domain::Id> actor) {
   AgentPatch patch{changes.name, std::nullopt, changes.role, changes.active};
   if (changes.name) {
-    if (auto error = check_name(*changes.name)) co_return *error;
+    if (auto error = check_display_name(*changes.name)) co_return *error;
   }
   if (changes.password) {
     if (auto error = check_password_rule(*changes.password)) co_return *error;

@@ -1,6 +1,6 @@
 #include "cc/services/channel_account_service.hpp"
 
-#include "cc/domain/text_limits.hpp"
+#include "cc/services/input_rules.hpp"
 
 namespace cc::services {
 
@@ -20,17 +20,10 @@ std::optional<Error> validate_channel_config(domain::Channel channel, const nloh
 ChannelAccountService::ChannelAccountService(ChannelAccountRepository& accounts, AuditLog& audit)
     : accounts_(accounts), audit_(audit) {}
 
-static std::optional<Error> check_name(std::string_view name) {
-  if (name.empty() || name.size() > domain::kMaxNameBytes || !domain::is_valid_utf8(name)) {
-    return Error::invalid("name must be 1 to 200 bytes of UTF-8", "/name");
-  }
-  return std::nullopt;
-}
-
 boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::create(
     domain::Channel channel, std::string name, nlohmann::json config,
     std::optional<domain::Id> actor) {
-  if (auto error = check_name(name)) co_return *error;
+  if (auto error = check_display_name(name)) co_return *error;
   if (auto error = validate_channel_config(channel, config)) co_return *error;
   auto created = co_await accounts_.create(channel, std::move(name), config.dump());
   if (created) {
@@ -54,7 +47,7 @@ boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::up
     domain::Id id, std::optional<std::string> name, std::optional<nlohmann::json> config_patch,
     std::optional<bool> active, std::optional<domain::Id> actor) {
   if (name) {
-    if (auto error = check_name(*name)) co_return *error;
+    if (auto error = check_display_name(*name)) co_return *error;
   }
   ChannelAccountPatch patch{std::move(name), std::nullopt, active};
   if (config_patch) {

@@ -1,20 +1,9 @@
 #include "cc/services/conversation_service.hpp"
 
 #include "cc/domain/access.hpp"
-#include "cc/domain/text_limits.hpp"
 #include "cc/services/json_views.hpp"
 
 namespace cc::services {
-
-std::optional<Error> check_message_content(std::string_view content, std::string field) {
-  if (content.empty()) return Error::invalid("content must not be empty", field);
-  if (content.size() > domain::kMaxMessageBytes) {
-    return Error::invalid("content exceeds " + std::to_string(domain::kMaxMessageBytes) + " bytes",
-                          field);
-  }
-  if (!domain::is_valid_utf8(content)) return Error::invalid("content must be UTF-8", field);
-  return std::nullopt;
-}
 
 ConversationService::ConversationService(ConversationRepository& conversations,
                                          EventDispatcher& events, OutboxDispatcher& outbox)

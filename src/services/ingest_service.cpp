@@ -58,7 +58,7 @@ boost::asio::awaitable<void> IngestService::flush_loop() {
     }
     std::vector<domain::InboundMessage> messages;
     messages.reserve(batch.size());
-    for (auto& item : batch) messages.push_back(item.message);
+    for (auto& item : batch) messages.push_back(std::move(item.message));  // not read again
 
     const auto started = std::chrono::steady_clock::now();
     Result<std::vector<Result<IngestResult>>> stored = Error::unavailable("not attempted");

@@ -16,7 +16,7 @@ using testing::run_sync;
 class IngestStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::PgTestDatabase::admin_url()) GTEST_SKIP() << "CC_TEST_PG_ADMIN_URL is not set";
+    if (!testing::PgTestDatabase::admin_url()) GTEST_FAIL() << "CC_TEST_PG_ADMIN_URL is not set: run the suite through scripts/test";
     database_.emplace();
     pool_.emplace(database_->url(), 4, metrics_);
     store_.emplace(*pool_);

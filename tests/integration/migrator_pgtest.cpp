@@ -13,7 +13,7 @@ namespace {
 class Migrations : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::PgTestDatabase::admin_url()) GTEST_SKIP() << "CC_TEST_PG_ADMIN_URL is not set";
+    if (!testing::PgTestDatabase::admin_url()) GTEST_FAIL() << "CC_TEST_PG_ADMIN_URL is not set: run the suite through scripts/test";
     database_.emplace();
   }
   std::optional<testing::PgTestDatabase> database_;

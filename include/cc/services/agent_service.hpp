@@ -6,6 +6,7 @@
 
 #include "cc/services/assignment_service.hpp"
 #include "cc/services/event_dispatcher.hpp"
+#include "cc/services/input_rules.hpp"
 #include "cc/services/ports/agent_repository.hpp"
 #include "cc/services/ports/audit_log.hpp"
 
@@ -48,7 +49,5 @@ class AgentService {
   boost::asio::any_io_executor cpu_;
 };
 
-// Shared rule for new passwords: 10 to 200 bytes.
-std::optional<Error> check_password_rule(std::string_view password);
 
 }  // namespace cc::services

@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "cc/services/event_dispatcher.hpp"
+#include "cc/services/input_rules.hpp"
 #include "cc/services/outbox_dispatcher.hpp"
 #include "cc/services/ports/conversation_repository.hpp"
 
@@ -46,7 +47,5 @@ class ConversationService {
   OutboxDispatcher& outbox_;
 };
 
-// Content rules for any message body: non-empty, valid UTF-8, at most kMaxMessageBytes.
-std::optional<Error> check_message_content(std::string_view content, std::string field = "/content");
 
 }  // namespace cc::services

@@ -1,6 +1,7 @@
 #include "cc/channels/webchat/visitor_hub.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cc/services/event_dispatcher.hpp"
 
@@ -48,18 +49,16 @@ static std::string message_id_of(const std::string& frame) {
   return data->value("id", "");
 }
 
-// True when the frame repeats a message the session's backlog already sent.
-static bool repeats_backlog(const VisitorHub::Session& session, const std::string& frame) {
-  if (session.backlog_ids.empty()) return false;
-  const auto id = message_id_of(frame);
-  return !id.empty() && session.backlog_ids.count(id) > 0;
+// True when the message id (empty for frames that carry no message) was in the session's backlog.
+static bool repeats_backlog(const VisitorHub::Session& session, const std::string& message_id) {
+  return !message_id.empty() && session.backlog_ids.count(message_id) > 0;
 }
 
 void VisitorHub::finish_replay(Session& session, const std::set<std::string>& sent_message_ids) {
   std::lock_guard lock(mutex_);
   session.backlog_ids = sent_message_ids;
   for (auto& frame : session.buffered) {
-    if (!repeats_backlog(session, frame)) session.connection->send(std::move(frame));
+    if (!repeats_backlog(session, message_id_of(frame))) session.connection->send(std::move(frame));
   }
   session.buffered.clear();
   session.replaying = false;
@@ -87,14 +86,16 @@ void VisitorHub::deliver(const std::string& payload) {
   } catch (const nlohmann::json::exception&) {
     return;
   }
+  std::optional<std::string> message_id;  // parsed once, and only if a session needs it
   std::lock_guard lock(mutex_);
   auto [begin, end] = sessions_.equal_range(key);
   for (auto it = begin; it != end; ++it) {
     auto& session = *it->second;
     if (session.replaying) {
       session.buffered.push_back(frame);
-    } else if (!repeats_backlog(session, frame)) {
-      session.connection->send(frame);
+    } else {
+      if (!session.backlog_ids.empty() && !message_id) message_id = message_id_of(frame);
+      if (!message_id || !repeats_backlog(session, *message_id)) session.connection->send(frame);
     }
   }
 }

@@ -157,15 +157,6 @@ awaitable<Result<services::IngestResult>> ingest_visitor_message(WebchatContext&
   co_return stored;
 }
 
-json message_json(const domain::Message& message) {
-  return {{"id", std::to_string(message.id)},
-          {"conversation_id", std::to_string(message.conversation_id)},
-          {"direction", domain::to_string(message.direction)},
-          {"sender_type", message.sender_type},
-          {"content", message.content},
-          {"created_at", domain::format_time(message.created_at)}};
-}
-
 awaitable<net::Response> post_message(WebchatContext& webchat, net::RequestContext& context) {
   const auto& request = context.request;
   const auto visitor = visitor_of(webchat, bearer(context));
@@ -174,7 +165,7 @@ awaitable<net::Response> post_message(WebchatContext& webchat, net::RequestConte
   if (!body) co_return problem(request, body.error());
   auto stored = co_await ingest_visitor_message(webchat, *visitor, *body);
   if (!stored) co_return problem(request, stored.error());
-  auto reply = message_json(stored->message);
+  auto reply = visitor_message_json(stored->message);
   reply["client_message_id"] = string_field(*body, "client_message_id").value_or("");
   reply["duplicate"] = stored->duplicate;
   co_return json_reply(request, stored->duplicate ? http::status::ok : http::status::created, reply);
@@ -197,7 +188,7 @@ awaitable<net::Response> list_messages(WebchatContext& webchat, net::RequestCont
                                                               visitor->channel_account_id, after, 200);
   if (!page) co_return problem(request, page.error());
   json items = json::array();
-  for (const auto& message : page->items) items.push_back(message_json(message));
+  for (const auto& message : page->items) items.push_back(visitor_message_json(message));
   co_return json_reply(request, http::status::ok,
                        {{"items", items},
                         {"next_cursor", page->next_cursor ? json(std::to_string(page->items.back().id))
@@ -289,7 +280,7 @@ awaitable<void> visitor_session(WebchatContext& webchat,
                                           {"detail", stored.error().detail}});
         continue;
       }
-      auto data = message_json(stored->message);
+      auto data = visitor_message_json(stored->message);
       data["client_message_id"] = client_id;
       data["duplicate"] = stored->duplicate;
       send_frame(*connection, "ack", std::move(data));

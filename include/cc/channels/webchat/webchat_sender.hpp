@@ -3,6 +3,8 @@
 // visitor's sessions, wherever they are connected. A visitor who is offline reads it from the
 // history when they come back, so publishing counts as sent. Redelivery after a crash is
 // harmless: the widget drops a message id it already shows.
+#include <nlohmann/json.hpp>
+
 #include "cc/services/ports/channel_sender.hpp"
 #include "cc/services/ports/event_bus.hpp"
 
@@ -17,7 +19,10 @@ class WebchatSender final : public services::ChannelSender {
   services::EventBus& bus_;
 };
 
-// {"type":"message","data":{id, direction, content, created_at, ...}} as the widget reads it.
+// A message as the visitor sees it: {id, conversation_id, direction, sender_type, content,
+// created_at}; REST bodies and WebSocket frames share it.
+nlohmann::json visitor_message_json(const domain::Message& message);
+// {"type":"message","data":{...visitor_message_json...}} as the widget reads it.
 std::string visitor_message_frame(const domain::Message& message,
                                   const std::string& client_message_id = {});
 
