@@ -24,7 +24,7 @@ awaitable<net::Response> create_account(ApiContext& api, net::RequestContext& co
   const auto channel = domain::parse_channel(*channel_text);
   if (!channel) {
     co_return problem_response(context.request,
-                               Error::invalid("channel must be webchat, wechat, sms, email or voice",
+                               Error::invalid("channel must be webchat, wechat, sms, email, voice or api",
                                               "/channel"));
   }
   auto name = required_string(*body, "name", 200);

@@ -68,14 +68,17 @@ Result<PageRequest> page_request(const net::RequestContext& context) {
   return page;
 }
 
-Result<domain::Id> path_id(const net::RequestContext& context, std::string_view name) {
-  const auto text = context.param(name);
+std::optional<domain::Id> parse_id(std::string_view text) {
   domain::Id id = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) {
-    return Error::not_found("no such resource");
-  }
+  if (ec != std::errc{} || end != text.data() + text.size() || id <= 0) return std::nullopt;
   return id;
+}
+
+Result<domain::Id> path_id(const net::RequestContext& context, std::string_view name) {
+  const auto id = parse_id(context.param(name));
+  if (!id) return Error::not_found("no such resource");
+  return *id;
 }
 
 nlohmann::json page_json(nlohmann::json items, const std::optional<std::string>& next_cursor) {

@@ -48,6 +48,16 @@ std::vector<Field> fields_of(Config& c) {
       {"server.instance_id", "CC_INSTANCE_ID", &c.server.instance_id},
       {"server.port_file", "CC_PORT_FILE", &c.server.port_file},
       {"server.log_level", "CC_LOG_LEVEL", &c.server.log_level},
+      {"smtp.enabled", "CC_SMTP_ENABLED", &c.smtp.enabled},
+      {"smtp.host", "CC_SMTP_HOST", &c.smtp.host},
+      {"smtp.port", "CC_SMTP_PORT", &c.smtp.port, {0, 65535}},
+      {"smtp.hostname", "CC_SMTP_HOSTNAME", &c.smtp.hostname},
+      {"smtp.max_message_bytes", "CC_SMTP_MAX_MESSAGE_BYTES", &c.smtp.max_message_bytes, {1024, 256 << 20}},
+      {"smtp.max_connections", "CC_SMTP_MAX_CONNECTIONS", &c.smtp.max_connections, {1, 100000}},
+      {"smtp.timeout_seconds", "CC_SMTP_TIMEOUT_SECONDS", &c.smtp.timeout_seconds, {5, 3600}},
+      {"smtp.tls_certificate_file", "CC_SMTP_TLS_CERTIFICATE_FILE", &c.smtp.tls_certificate_file},
+      {"smtp.tls_private_key_file", "CC_SMTP_TLS_PRIVATE_KEY_FILE", &c.smtp.tls_private_key_file},
+      {"smtp.port_file", "CC_SMTP_PORT_FILE", &c.smtp.port_file},
   };
 }
 

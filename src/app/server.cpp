@@ -57,7 +57,10 @@ boost::asio::awaitable<void> shutdown_sequence(net::HttpServer& http, Wiring& wi
                                                boost::asio::io_context& io,
                                                std::chrono::milliseconds grace) {
   co_await http.shutdown(grace);
+  if (wiring.smtp_server) co_await wiring.smtp_server->shutdown(grace);
   wiring.outbox.stop();
+  wiring.webhook_dispatcher.stop();
+  wiring.wechat_token_cache.stop();
   wiring.bus.stop();
   io.stop();
 }
@@ -88,8 +91,20 @@ int serve(const Config& config) {
     spdlog::error("cannot listen on {}:{}: {}", config.http.host, config.http.port, e.what());
     return 1;
   }
+  if (wiring.smtp_server) {
+    try {
+      wiring.smtp_server->start();
+    } catch (const std::exception& e) {
+      // A configured listener that cannot bind is a configuration error, like the HTTP port.
+      spdlog::error("cannot listen for SMTP on {}:{}: {}", config.smtp.host, config.smtp.port, e.what());
+      return 1;
+    }
+    write_port_file(config.smtp.port_file, wiring.smtp_server->port());
+    spdlog::info("listening on smtp://{}:{}", config.smtp.host, wiring.smtp_server->port());
+  }
   wiring.bus.start();
   wiring.outbox.start();
+  wiring.webhook_dispatcher.start();
   write_port_file(config.server.port_file, http.port());
   spdlog::info("listening on http://{}:{}", config.http.host, http.port());
 

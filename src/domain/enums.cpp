@@ -10,11 +10,12 @@ namespace {
 template <class E, std::size_t N>
 using NameTable = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr NameTable<Channel, 5> kChannels{{{Channel::webchat, "webchat"},
+constexpr NameTable<Channel, 6> kChannels{{{Channel::webchat, "webchat"},
                                            {Channel::wechat, "wechat"},
                                            {Channel::sms, "sms"},
                                            {Channel::email, "email"},
-                                           {Channel::voice, "voice"}}};
+                                           {Channel::voice, "voice"},
+                                           {Channel::api, "api"}}};
 constexpr NameTable<Role, 3> kRoles{
     {{Role::agent, "agent"}, {Role::supervisor, "supervisor"}, {Role::admin, "admin"}}};
 constexpr NameTable<AgentStatus, 3> kAgentStatuses{{{AgentStatus::online, "online"},

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cc/async/log.hpp"
+#include "cc/net/listen.hpp"
 #include "cc/async/spawn.hpp"
 #include "http_session.hpp"
 
@@ -20,12 +21,7 @@ HttpServer::HttpServer(asio::io_context& io, HttpServerOptions options, const Ro
       acceptor_(asio::make_strand(io)) {}
 
 void HttpServer::start() {
-  const tcp::endpoint endpoint(asio::ip::make_address(options_.address), options_.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::socket_base::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  bound_port_ = acceptor_.local_endpoint().port();
+  bound_port_ = listen_on(acceptor_, options_.address, options_.port);
   async::spawn_logged(acceptor_.get_executor(), accept_loop(), "http accept loop");
 }
 

@@ -19,9 +19,10 @@ boost::asio::awaitable<std::optional<domain::Conversation>> AssignmentService::t
   if (!*assigned) co_return std::nullopt;
   const auto& conversation = **assigned;
   std::vector<AgentEvent> events;
-  events.push_back(make_event(*conversation.assignee_id, "conversation.assigned",
-                              {{"conversation", to_json(conversation)}}));
+  const nlohmann::json data{{"conversation", to_json(conversation)}};
+  events.push_back(make_event(*conversation.assignee_id, "conversation.assigned", data));
   co_await events_.emit(std::move(events));
+  events_.publish("conversation.assigned", data, conversation.id);
   co_return conversation;
 }
 

@@ -1,5 +1,6 @@
 #include "cc/services/channel_account_service.hpp"
 
+#include "cc/services/failover_rule.hpp"
 #include "cc/services/input_rules.hpp"
 
 namespace cc::services {
@@ -7,6 +8,7 @@ namespace cc::services {
 std::optional<Error> validate_channel_config(domain::Channel channel, const nlohmann::json& config) {
   if (!config.is_object()) return Error::invalid("config must be an object", "/config");
   if (config.dump().size() > 64 * 1024) return Error::invalid("config is too large", "/config");
+  if (auto failover = failover_rule_from(config); !failover) return failover.error();
   if (channel == domain::Channel::webchat && config.contains("identity_secret")) {
     const auto& secret = config["identity_secret"];
     if (!secret.is_string() || secret.get_ref<const std::string&>().size() < 16) {
@@ -20,11 +22,18 @@ std::optional<Error> validate_channel_config(domain::Channel channel, const nloh
 ChannelAccountService::ChannelAccountService(ChannelAccountRepository& accounts, AuditLog& audit)
     : accounts_(accounts), audit_(audit) {}
 
+std::optional<Error> ChannelAccountService::validate(domain::Channel channel,
+                                                     const nlohmann::json& config) const {
+  if (auto error = validate_channel_config(channel, config)) return error;
+  if (auto rules = validators_.find(channel); rules != validators_.end()) return rules->second(config);
+  return std::nullopt;
+}
+
 boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::create(
     domain::Channel channel, std::string name, nlohmann::json config,
     std::optional<domain::Id> actor) {
   if (auto error = check_display_name(name)) co_return *error;
-  if (auto error = validate_channel_config(channel, config)) co_return *error;
+  if (auto error = validate(channel, config)) co_return *error;
   auto created = co_await accounts_.create(channel, std::move(name), config.dump());
   if (created) {
     auto entry = audit_entry(actor, "channel_account.created", "channel_account",
@@ -56,7 +65,7 @@ boost::asio::awaitable<Result<domain::ChannelAccount>> ChannelAccountService::up
     auto config = nlohmann::json::parse(current->config_json, nullptr, false);
     if (config.is_discarded()) config = nlohmann::json::object();
     config.merge_patch(*config_patch);
-    if (auto error = validate_channel_config(current->channel, config)) co_return *error;
+    if (auto error = validate(current->channel, config)) co_return *error;
     patch.config_json = config.dump();
   }
   const bool config_changed = patch.config_json.has_value();

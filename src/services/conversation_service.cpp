@@ -46,6 +46,9 @@ boost::asio::awaitable<Result<ReplyOutcome>> ConversationService::reply(
   outbox_.wake();
   std::vector<AgentEvent> events;
   const auto& updated = outcome->conversation;
+  events_.publish("message.created",
+                  {{"conversation", to_json(updated)}, {"message", to_json(outcome->message)}},
+                  updated.id);
   if (updated.assignee_id) {
     if (was_queued) {
       events.push_back(make_event(*updated.assignee_id, "conversation.assigned",
@@ -65,6 +68,9 @@ boost::asio::awaitable<Result<domain::Conversation>> ConversationService::close(
   if (!conversation) co_return conversation;
   if (conversation->status == domain::ConversationStatus::closed) co_return conversation;  // idempotent
   auto closed = co_await conversations_.close(id);
+  if (closed) {
+    events_.publish("conversation.closed", {{"conversation", to_json(*closed)}}, closed->id);
+  }
   if (closed && closed->assignee_id) {
     std::vector<AgentEvent> events;
     events.push_back(make_event(*closed->assignee_id, "conversation.closed",

@@ -45,6 +45,13 @@ boost::asio::awaitable<Result<std::vector<AgentEvent>>> EventDispatcher::since(
   co_return co_await store_.since(agent_id, after_seq, limit);
 }
 
+void EventDispatcher::publish(const std::string& type, nlohmann::json data,
+                              domain::Id conversation_id) {
+  for (auto* sink : sinks_) {
+    sink->publish(DomainEvent{type, data, std::to_string(conversation_id)});
+  }
+}
+
 std::string serialize_event(const AgentEvent& event) {
   return nlohmann::json{{"agent_id", event.agent_id},
                         {"type", event.type},

@@ -58,7 +58,12 @@ boost::asio::awaitable<void> IngestService::flush_loop() {
     }
     std::vector<domain::InboundMessage> messages;
     messages.reserve(batch.size());
-    for (auto& item : batch) messages.push_back(std::move(item.message));  // not read again
+    std::vector<bool> routable;
+    routable.reserve(batch.size());
+    for (auto& item : batch) {
+      routable.push_back(item.message.routable);
+      messages.push_back(std::move(item.message));  // not read again
+    }
 
     const auto started = std::chrono::steady_clock::now();
     Result<std::vector<Result<IngestResult>>> stored = Error::unavailable("not attempted");
@@ -80,6 +85,7 @@ boost::asio::awaitable<void> IngestService::flush_loop() {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       auto& result = stored.value()[i];
       if (result) {
+        result->routable = routable[i];
         (result->duplicate ? duplicates_ : ingested_).inc();
         committed.push_back(*result);
       }
@@ -97,17 +103,24 @@ boost::asio::awaitable<void> IngestService::after_commit(std::vector<IngestResul
   for (auto& result : results) {
     if (result.duplicate) continue;
     auto& conversation = result.conversation;
-    if (!conversation.assignee_id) {
+    if (result.conversation_created) {
+      events_.publish("conversation.created", {{"conversation", to_json(conversation)}},
+                      conversation.id);
+    }
+    // Auto-replies, opt-out keywords and the like are kept on record but never queue work.
+    if (!conversation.assignee_id && result.routable) {
       if (auto assigned = co_await assignment_.try_assign(conversation.id)) {
         conversation = *assigned;
       }
     }
     const nlohmann::json data{{"conversation", to_json(conversation)},
                               {"message", to_json(result.message)}};
+    events_.publish("message.created", data, conversation.id);
     if (conversation.assignee_id) {
       events.push_back(make_event(*conversation.assignee_id, "message.created", data));
       continue;
     }
+    if (!result.routable) continue;
     // Still queued: every online agent sees the queue grow.
     if (!online) {
       auto ids = co_await agents_.online_agent_ids();

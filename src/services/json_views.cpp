@@ -13,6 +13,10 @@ json optional_id(const std::optional<domain::Id>& id) {
 }
 
 json to_json(const domain::Message& message) {
+  json metadata = message.metadata_json.empty()
+                      ? json::object()
+                      : json::parse(message.metadata_json, nullptr, false);
+  if (!metadata.is_object()) metadata = json::object();
   return {{"id", id_text(message.id)},
           {"conversation_id", id_text(message.conversation_id)},
           {"direction", domain::to_string(message.direction)},
@@ -21,6 +25,7 @@ json to_json(const domain::Message& message) {
           {"content", message.content},
           {"content_type", message.content_type},
           {"delivery_status", message.delivery_status},
+          {"metadata", std::move(metadata)},
           {"created_at", domain::format_time(message.created_at)}};
 }
 
@@ -85,6 +90,32 @@ json to_json(const domain::ChannelAccount& account) {
           {"config", mask_secrets(config)},
           {"active", account.active},
           {"created_at", domain::format_time(account.created_at)}};
+}
+
+json to_json(const OutboxEntry& entry) {
+  return {{"id", id_text(entry.id)},
+          {"message_id", id_text(entry.message_id)},
+          {"conversation_id", id_text(entry.conversation_id)},
+          {"channel_account_id", id_text(entry.channel_account_id)},
+          {"status", entry.status},
+          {"attempts", entry.attempts},
+          {"last_error", entry.last_error.empty() ? json(nullptr) : json(entry.last_error)},
+          {"failure_reason",
+           entry.failure_reason.empty() ? json(nullptr) : json(entry.failure_reason)},
+          {"provider_message_id",
+           entry.provider_message_id.empty() ? json(nullptr) : json(entry.provider_message_id)},
+          {"failover_from", optional_id(entry.failover_from)},
+          {"created_at", domain::format_time(entry.created_at)},
+          {"updated_at", domain::format_time(entry.updated_at)}};
+}
+
+json to_json(const CircuitStatus& status) {
+  return {{"channel_account_id", id_text(status.channel_account_id)},
+          {"state", domain::to_string(status.state)},
+          {"calls_in_window", status.calls},
+          {"failures_in_window", status.failures},
+          {"times_opened", status.times_opened},
+          {"retry_in_ms", status.retry_in.count()}};
 }
 
 }  // namespace cc::services

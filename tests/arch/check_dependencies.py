@@ -23,6 +23,8 @@ FORBIDDEN = {
     "store": ["boost/beast", "cc/net", "cc/api", "cc/channels", "cc/app", "cc/problem"],
     "api": ["pqxx", "hiredis", "cc/store", "cc/channels", "cc/app"],
     "channels": ["pqxx", "hiredis", "cc/store", "cc/api", "cc/app"],
+    # routing: pure classification and rule logic (RE2 and OpenCC allowed), like domain.
+    "routing": ["boost/", "spdlog", "pqxx", "hiredis", "nlohmann", "cc/"],
 }
 # Exceptions a module may use despite a broader rule above.
 ALLOWED = {
@@ -30,6 +32,7 @@ ALLOWED = {
     "crypto": ["cc/crypto/"],
     "metrics": ["cc/metrics/"],
     "async": ["cc/async/", "cc/domain/error.hpp"],
+    "routing": ["cc/routing/"],
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 

@@ -96,7 +96,7 @@ TEST_F(Outbox, RetriesWaitAndFailuresAreRecorded) {
   auto none = run_sync(outbox.claim_due(10, std::chrono::seconds(30)));
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->empty()) << "not due before its backoff";
-  ASSERT_TRUE(run_sync(outbox.mark_failed((*claimed)[0].id, "gave up")));
+  ASSERT_TRUE(run_sync(outbox.mark_failed((*claimed)[0].id, "gave up", "dead_letter")));
   PgConversationRepository conversations(*pool_);
   auto messages = run_sync(conversations.messages(conversation_id_, std::nullopt, 10));
   EXPECT_EQ(messages->items.back().delivery_status, "failed");
@@ -110,6 +110,78 @@ TEST_F(Outbox, AnIdempotencyKeyStoresOneReply) {
   auto claimed = run_sync(outbox.claim_due(10, std::chrono::seconds(30)));
   ASSERT_TRUE(claimed);
   EXPECT_EQ(claimed->size(), 1u);
+}
+
+TEST_F(Outbox, AnUnfinishedAttemptIsInDoubtWhenClaimedAgain) {
+  reply("maybe sent");
+  PgOutboxRepository outbox(*pool_);
+  auto first = run_sync(outbox.claim_due(10, std::chrono::seconds(0)));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_FALSE((*first)[0].in_doubt);
+  // The attempt starts and the process "dies": no outcome is recorded and the lease runs out.
+  ASSERT_TRUE(run_sync(outbox.begin_attempts({(*first)[0].id})));
+  auto again = run_sync(outbox.claim_due(10, std::chrono::seconds(30)));
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_TRUE((*again)[0].in_doubt);
+  ASSERT_TRUE(run_sync(outbox.mark_in_doubt((*again)[0].id, "stopped mid-call")));
+  auto entry = run_sync(outbox.get((*again)[0].id));
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->status, "in_doubt");
+  auto requeued = run_sync(outbox.requeue(entry->id));
+  ASSERT_TRUE(requeued);
+  EXPECT_EQ(requeued->status, "pending");
+  EXPECT_FALSE(run_sync(outbox.requeue(entry->id)));  // pending rows are not requeued twice
+}
+
+TEST_F(Outbox, FailoverMovesTheMessageToAnotherAccountAndNotesWhereItWent) {
+  const auto message_id = reply("to the other channel");
+  PgChannelAccountRepository channels(*pool_);
+  auto sms = run_sync(channels.create(domain::Channel::sms, "sms", "{}"));
+  ASSERT_TRUE(sms);
+  PgOutboxRepository outbox(*pool_);
+  auto claimed = run_sync(outbox.claim_due(10, std::chrono::seconds(30)));
+  ASSERT_TRUE(claimed);
+  ASSERT_EQ(claimed->size(), 1u);
+  auto note = run_sync(outbox.fail_over((*claimed)[0].id, "circuit_open", sms->id, "+8613800000000",
+                                        "Sent by sms"));
+  ASSERT_TRUE(note) << note.error().detail;
+  EXPECT_EQ(note->sender_type, "system");
+  EXPECT_NE(note->metadata_json.find("circuit_open"), std::string::npos);
+  // The copy on the SMS account is due now, to the given recipient, remembering its origin.
+  auto copy = run_sync(outbox.claim_due(10, std::chrono::seconds(30)));
+  ASSERT_TRUE(copy);
+  ASSERT_EQ(copy->size(), 1u);
+  EXPECT_EQ((*copy)[0].message_id, message_id);
+  EXPECT_EQ((*copy)[0].channel, domain::Channel::sms);
+  EXPECT_EQ((*copy)[0].recipient, "+8613800000000");
+  EXPECT_EQ((*copy)[0].failover_from, (*claimed)[0].id);
+  auto original = run_sync(outbox.get((*claimed)[0].id));
+  ASSERT_TRUE(original);
+  EXPECT_EQ(original->status, "failed_over");
+  // A second failover of the same row is refused: it is no longer pending.
+  EXPECT_FALSE(run_sync(outbox.fail_over((*claimed)[0].id, "circuit_open", sms->id, "+86", "again")));
+}
+
+TEST_F(Outbox, ADeliveryReportUpdatesTheMessageFoundByProviderId) {
+  const auto message_id = reply("tracked");
+  PgOutboxRepository outbox(*pool_);
+  auto claimed = run_sync(outbox.claim_due(10, std::chrono::seconds(30)));
+  ASSERT_TRUE(claimed && claimed->size() == 1u);
+  ASSERT_TRUE(run_sync(outbox.mark_sent((*claimed)[0].id, "SM123")));
+  auto delivered = run_sync(outbox.record_delivery((*claimed)[0].channel_account_id, "SM123",
+                                                   "delivered", ""));
+  ASSERT_TRUE(delivered);
+  ASSERT_TRUE(delivered->has_value());
+  EXPECT_EQ((*delivered)->message_id, message_id);
+  // A late "sent" report does not move a delivered message back.
+  auto late = run_sync(outbox.record_delivery((*claimed)[0].channel_account_id, "SM123", "sent", ""));
+  ASSERT_TRUE(late && late->has_value());
+  EXPECT_EQ((*late)->status, "delivered");
+  auto unknown = run_sync(outbox.record_delivery((*claimed)[0].channel_account_id, "nope", "sent", ""));
+  ASSERT_TRUE(unknown);
+  EXPECT_FALSE(unknown->has_value());
 }
 
 }  // namespace

@@ -85,7 +85,7 @@ TEST(Time, FormatsIsoUtcWithMillis) {
 }
 
 TEST(Enums, ParseTheirOwnNames) {
-  for (auto channel : {Channel::webchat, Channel::wechat, Channel::sms, Channel::email, Channel::voice}) {
+  for (auto channel : {Channel::webchat, Channel::wechat, Channel::sms, Channel::email, Channel::voice, Channel::api}) {
     EXPECT_EQ(parse_channel(to_string(channel)), channel);
   }
   EXPECT_FALSE(parse_channel("fax"));

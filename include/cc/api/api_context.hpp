@@ -7,6 +7,7 @@
 #include "cc/services/channel_account_service.hpp"
 #include "cc/services/conversation_service.hpp"
 #include "cc/services/event_dispatcher.hpp"
+#include "cc/services/outbox_service.hpp"
 #include "cc/services/ports/event_bus.hpp"
 #include "cc/services/ports/health_probe.hpp"
 
@@ -24,6 +25,7 @@ struct ApiContext {
   services::EventBus& bus;
   metrics::Registry& metrics;
   AgentHub& hub;
+  services::OutboxService& outbox;
 };
 
 }  // namespace cc::api

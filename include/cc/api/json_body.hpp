@@ -27,6 +27,8 @@ struct PageRequest {
   int limit = 50;
 };
 Result<PageRequest> page_request(const net::RequestContext& context);
+// A positive decimal id, as ids appear in paths and query strings.
+std::optional<domain::Id> parse_id(std::string_view text);
 // A path parameter that must be a positive id.
 Result<domain::Id> path_id(const net::RequestContext& context, std::string_view name = "id");
 

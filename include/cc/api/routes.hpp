@@ -10,6 +10,7 @@ void add_auth_routes(net::Router& router, ApiContext& api);
 void add_agent_routes(net::Router& router, ApiContext& api);
 void add_channel_account_routes(net::Router& router, ApiContext& api);
 void add_conversation_routes(net::Router& router, ApiContext& api);
+void add_outbox_routes(net::Router& router, ApiContext& api);
 void add_agent_websocket_route(net::Router& router, ApiContext& api);
 
 }  // namespace cc::api

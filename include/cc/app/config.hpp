@@ -46,6 +46,19 @@ struct Config {
     std::string port_file;    // when set, the bound HTTP port is written here (tests use port 0)
     std::string log_level = "info";
   } server;
+  // The email channel's SMTP listener (issue 4).
+  struct Smtp {
+    bool enabled = true;
+    std::string host = "127.0.0.1";
+    int port = 2525;
+    std::string hostname = "localhost";  // our name in the greeting and EHLO reply
+    int max_message_bytes = 10 * 1024 * 1024;
+    int max_connections = 200;
+    int timeout_seconds = 300;
+    std::string tls_certificate_file;  // STARTTLS is offered when both files are set
+    std::string tls_private_key_file;
+    std::string port_file;  // when set, the bound SMTP port is written here (tests use port 0)
+  } smtp;
 };
 
 // Looks up an environment variable; injectable so tests need not touch the real environment.

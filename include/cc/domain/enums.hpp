@@ -5,7 +5,7 @@
 
 namespace cc::domain {
 
-enum class Channel { webchat, wechat, sms, email, voice };
+enum class Channel { webchat, wechat, sms, email, voice, api };
 enum class Role { agent, supervisor, admin };
 enum class AgentStatus { online, away, offline };
 enum class Direction { inbound, outbound };

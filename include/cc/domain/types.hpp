@@ -30,6 +30,21 @@ struct InboundMessage {
   std::string content_type = "text";
   std::optional<std::string> display_name;
   TimePoint provider_time{};
+  // Where replies to this customer go on this channel (openid, phone, email address, visitor
+  // id). Stored on the conversation; the outbox sends agent replies there.
+  std::string reply_address;
+  // Channel-specific details as a JSON object text ("" = none): media ids, location, subject,
+  // attachments. Shown to agents beside the content.
+  std::string metadata_json;
+  // False for messages stored for the record but never offered to agents (auto-replies, bulk
+  // mail, opt-out keywords already handled by the adapter).
+  bool routable = true;
+  // Threaded channels (e-mail): the conversation this message replies to, when the adapter found
+  // one; it is joined if it is still open and belongs to the same customer and account.
+  std::optional<Id> conversation_hint;
+  // Threaded channels: a message that replies to nothing starts a conversation of its own even
+  // when the customer has another one open.
+  bool starts_thread = false;
 };
 
 struct Message {
@@ -40,7 +55,8 @@ struct Message {
   std::optional<Id> sender_agent_id;
   std::string content;
   std::string content_type = "text";
-  std::string delivery_status;  // received, queued, sent, delivered, failed
+  std::string delivery_status;  // received, queued, sent, delivered, undelivered, failed
+  std::string metadata_json;    // JSON object text; "" when none
   TimePoint created_at{};
 };
 
@@ -52,6 +68,7 @@ struct Conversation {
   ConversationStatus status = ConversationStatus::queued;
   std::optional<Id> assignee_id;
   std::string customer_name;
+  std::string customer_address;  // the customer's address on this channel (see InboundMessage)
   std::string last_message_preview;
   TimePoint created_at{};
   TimePoint last_message_at{};

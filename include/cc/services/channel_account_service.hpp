@@ -1,6 +1,8 @@
 #pragma once
 // Admin management of channel accounts, with validation of the per-channel config shape.
 #include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cc/services/ports/audit_log.hpp"
@@ -8,9 +10,16 @@
 
 namespace cc::services {
 
+// Checks one channel's config object (required fields, formats); nullopt when acceptable.
+using ChannelConfigValidator = std::function<std::optional<Error>(const nlohmann::json& config)>;
+
 class ChannelAccountService {
  public:
   ChannelAccountService(ChannelAccountRepository& accounts, AuditLog& audit);
+  // Each channel adapter registers the rules for its config shape at wiring time.
+  void add_config_validator(domain::Channel channel, ChannelConfigValidator validator) {
+    validators_[channel] = std::move(validator);
+  }
 
   boost::asio::awaitable<Result<domain::ChannelAccount>> create(domain::Channel channel,
                                                                 std::string name,
@@ -26,8 +35,11 @@ class ChannelAccountService {
       std::optional<bool> active, std::optional<domain::Id> actor);
 
  private:
+  std::optional<Error> validate(domain::Channel channel, const nlohmann::json& config) const;
+
   ChannelAccountRepository& accounts_;
   AuditLog& audit_;
+  std::map<domain::Channel, ChannelConfigValidator> validators_;
 };
 
 // Checks the config object for a channel; nullopt when it is acceptable.

@@ -7,6 +7,7 @@
 
 #include "cc/services/ports/agent_event_store.hpp"
 #include "cc/services/ports/agent_notifier.hpp"
+#include "cc/services/ports/domain_event_sink.hpp"
 #include "cc/services/ports/event_bus.hpp"
 
 namespace cc::services {
@@ -30,10 +31,14 @@ class EventDispatcher {
   // To the customer's live sessions on the conversation's channel (the web chat widget).
   void notify_customer(const domain::Conversation& conversation, std::string type,
                        nlohmann::json data);
+  // Business events for integrations (outbound webhooks). Sinks are added at wiring time only.
+  void add_sink(DomainEventSink& sink) { sinks_.push_back(&sink); }
+  void publish(const std::string& type, nlohmann::json data, domain::Id conversation_id);
 
  private:
   AgentEventStore& store_;
   EventBus& bus_;
+  std::vector<DomainEventSink*> sinks_;
 };
 
 std::string serialize_event(const AgentEvent& event);  // {"type","seq","data"} + agent_id

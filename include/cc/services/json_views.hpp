@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "cc/domain/types.hpp"
+#include "cc/services/circuit_board.hpp"
+#include "cc/services/ports/outbox_repository.hpp"
 
 namespace cc::services {
 
@@ -17,5 +19,7 @@ nlohmann::json to_json(const domain::Agent& agent);
 // Secrets in the config (keys naming a secret, token, password or key) are shown masked.
 nlohmann::json to_json(const domain::ChannelAccount& account);
 nlohmann::json mask_secrets(const nlohmann::json& config);
+nlohmann::json to_json(const OutboxEntry& entry);
+nlohmann::json to_json(const CircuitStatus& status);
 
 }  // namespace cc::services

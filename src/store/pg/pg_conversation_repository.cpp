@@ -108,8 +108,13 @@ awaitable<Result<svc::ReplyOutcome>> PgConversationRepository::append_reply(
         conversation_id, agent_id);
     const auto inserted = tx.exec_params(
         "WITH m AS (INSERT INTO messages (conversation_id, channel_account_id, direction, "
-        "sender_type, sender_agent_id, content, idempotency_key, delivery_status) "
-        "VALUES ($1, $2, 'outbound', 'agent', $3, $4, $5, 'queued') "
+        "sender_type, sender_agent_id, content, idempotency_key, delivery_status, metadata) "
+        "VALUES ($1, $2, 'outbound', 'agent', $3, $4, $5, 'queued', "
+        // A threaded conversation (e-mail) carries a subject: the reply answers the latest one.
+        "coalesce((SELECT jsonb_build_object('subject', CASE WHEN s.subject ~* '^re:' "
+        "THEN s.subject ELSE 'Re: ' || s.subject END) FROM (SELECT metadata->>'subject' AS subject "
+        "FROM messages WHERE conversation_id = $1 AND metadata ? 'subject' ORDER BY id DESC "
+        "LIMIT 1) s), '{}'::jsonb)) "
         "ON CONFLICT (sender_agent_id, idempotency_key) WHERE idempotency_key IS NOT NULL "
         "DO NOTHING RETURNING *) SELECT " + kMessageColumns + " FROM m",
         conversation_id, locked[0][1].as<domain::Id>(), agent_id, content, idempotency_key);
@@ -118,8 +123,10 @@ awaitable<Result<svc::ReplyOutcome>> PgConversationRepository::append_reply(
       return Error::conflict("a request with this Idempotency-Key is in progress; retry");
     }
     const auto message = message_from(inserted[0]);
-    tx.exec_params("INSERT INTO outbox (message_id, channel_account_id) VALUES ($1, $2)",
-                   message.id, locked[0][1].as<domain::Id>());
+    tx.exec_params(
+        "INSERT INTO outbox (message_id, channel_account_id, recipient) "
+        "SELECT $1, $2, customer_address FROM conversations WHERE id = $3",
+        message.id, locked[0][1].as<domain::Id>(), conversation_id);
     tx.exec_params(
         "UPDATE conversations SET last_message_at = now(), last_message_preview = $2 WHERE id = $1",
         conversation_id, domain::preview_of(content));

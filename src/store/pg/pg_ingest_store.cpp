@@ -75,18 +75,50 @@ std::optional<svc::IngestResult> find_duplicate(pqxx::transaction_base& tx,
   return svc::IngestResult{true, false, message, load_conversation(tx, message.conversation_id)};
 }
 
+// A new conversation. One that begins with a message nobody should work on (an auto-reply, an
+// opt-out keyword) is created closed: kept on record, never queued.
+domain::Id open_conversation(pqxx::transaction_base& tx, domain::Id customer,
+                             const domain::InboundMessage& in) {
+  return tx
+      .exec_params(
+          "INSERT INTO conversations (customer_id, channel_account_id, channel, status, closed_at) "
+          "VALUES ($1, $2, $3, CASE WHEN $4 THEN 'queued' ELSE 'closed' END, "
+          "CASE WHEN $4 THEN NULL ELSE now() END) RETURNING id",
+          customer, in.channel_account_id, std::string(domain::to_string(in.channel)), in.routable)[0][0]
+      .as<domain::Id>();
+}
+
+// Threaded channels: the open conversation the message replies to, or a new one for a new thread.
+std::optional<std::pair<domain::Id, bool>> threaded_conversation(pqxx::transaction_base& tx,
+                                                                 domain::Id customer,
+                                                                 const domain::InboundMessage& in) {
+  if (in.conversation_hint) {
+    const auto rows = tx.exec_params(
+        "SELECT id FROM conversations WHERE id = $1 AND customer_id = $2 "
+        "AND channel_account_id = $3 AND status <> 'closed'",
+        *in.conversation_hint, customer, in.channel_account_id);
+    if (!rows.empty()) return std::pair{rows[0][0].as<domain::Id>(), false};
+  }
+  if (!in.starts_thread && !in.conversation_hint) return std::nullopt;
+  return std::pair{open_conversation(tx, customer, in), true};
+}
+
 // Finds the customer's live conversation on this account or opens a queued one.
 std::pair<domain::Id, bool> live_conversation(pqxx::transaction_base& tx, domain::Id customer,
                                               const domain::InboundMessage& in) {
+  if (in.channel == domain::Channel::email) {
+    if (auto threaded = threaded_conversation(tx, customer, in)) return *threaded;
+  }
   const auto select =
       "SELECT id FROM conversations WHERE customer_id = $1 AND channel_account_id = $2 "
-      "AND status <> 'closed'";
+      "AND status <> 'closed' ORDER BY last_message_at DESC LIMIT 1";
   auto rows = tx.exec_params(select, customer, in.channel_account_id);
   if (!rows.empty()) return {rows[0][0].as<domain::Id>(), false};
+  if (!in.routable) return {open_conversation(tx, customer, in), true};
   rows = tx.exec_params(
       "INSERT INTO conversations (customer_id, channel_account_id, channel, status) "
       "VALUES ($1, $2, $3, 'queued') ON CONFLICT (customer_id, channel_account_id) "
-      "WHERE status <> 'closed' DO NOTHING RETURNING id",
+      "WHERE status <> 'closed' AND channel <> 'email' DO NOTHING RETURNING id",
       customer, in.channel_account_id, std::string(domain::to_string(in.channel)));
   if (!rows.empty()) return {rows[0][0].as<domain::Id>(), true};
   rows = tx.exec_params(select, customer, in.channel_account_id);
@@ -100,20 +132,23 @@ svc::IngestResult store_one(pqxx::transaction_base& tx, const domain::InboundMes
   const auto provider_ms = millis_of(in.provider_time);
   const auto inserted = tx.exec_params(
       "WITH m AS (INSERT INTO messages (conversation_id, channel_account_id, direction, "
-      "sender_type, content, content_type, provider_message_id, delivery_status, provider_time) "
-      "VALUES ($1, $2, 'inbound', 'customer', $3, $4, $5, 'received', "
-      "CASE WHEN $6::bigint > 0 THEN to_timestamp($6::double precision / 1000) END) "
+      "sender_type, content, content_type, provider_message_id, delivery_status, provider_time, "
+      "metadata) VALUES ($1, $2, 'inbound', 'customer', $3, $4, $5, 'received', "
+      "CASE WHEN $6::bigint > 0 THEN to_timestamp($6::double precision / 1000) END, "
+      "coalesce(nullif($7, ''), '{}')::jsonb) "
       "ON CONFLICT (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL "
       "DO NOTHING RETURNING *) SELECT " + kMessageColumns + " FROM m",
       conversation_id, in.channel_account_id, in.content, in.content_type,
-      in.provider_message_id, provider_ms);
+      in.provider_message_id, provider_ms, in.metadata_json);
   if (inserted.empty()) {  // another instance stored the same provider message just now
     if (auto duplicate = find_duplicate(tx, in)) return *duplicate;
     throw std::runtime_error("message vanished after a dedupe conflict");
   }
+  // The latest address the customer wrote from is where replies go.
   tx.exec_params(
-      "UPDATE conversations SET last_message_at = now(), last_message_preview = $2 WHERE id = $1",
-      conversation_id, domain::preview_of(in.content));
+      "UPDATE conversations SET last_message_at = now(), last_message_preview = $2, "
+      "customer_address = CASE WHEN $3 = '' THEN customer_address ELSE $3 END WHERE id = $1",
+      conversation_id, domain::preview_of(in.content), in.reply_address);
   return svc::IngestResult{false, created, message_from(inserted[0]),
                            load_conversation(tx, conversation_id)};
 }

@@ -23,13 +23,14 @@ std::optional<domain::Id> optional_id(const pqxx::field& field) {
 
 const std::string kConversationColumns =
     "c.id, c.customer_id, c.channel_account_id, c.channel, c.status, c.assignee_id, "
-    "c.last_message_preview, " CC_MILLIS("c.created_at") " AS created_ms, " CC_MILLIS(
+    "c.last_message_preview, c.customer_address, " CC_MILLIS("c.created_at") " AS created_ms, " CC_MILLIS(
         "c.last_message_at") " AS last_message_ms, " CC_MILLIS("c.closed_at") " AS closed_ms, "
     "(SELECT display_name FROM customers WHERE id = c.customer_id) AS customer_name";
 
 const std::string kMessageColumns =
     "m.id, m.conversation_id, m.direction, m.sender_type, m.sender_agent_id, m.content, "
-    "m.content_type, m.delivery_status, " CC_MILLIS("m.created_at") " AS created_ms";
+    "m.content_type, m.delivery_status, m.metadata::text AS metadata, " CC_MILLIS(
+        "m.created_at") " AS created_ms";
 
 const std::string kAgentColumns =
     "a.id, a.email, a.name, a.role, a.status, a.active, " CC_MILLIS("a.created_at") " AS created_ms";
@@ -56,6 +57,7 @@ domain::Conversation conversation_from(const pqxx::row& row) {
                                                         domain::parse_conversation_status);
   c.assignee_id = optional_id(row["assignee_id"]);
   c.last_message_preview = row["last_message_preview"].c_str();
+  c.customer_address = row["customer_address"].c_str();
   c.customer_name = row["customer_name"].is_null() ? "" : row["customer_name"].c_str();
   c.created_at = time_from_millis(row["created_ms"].as<std::int64_t>());
   c.last_message_at = time_from_millis(row["last_message_ms"].as<std::int64_t>());
@@ -73,6 +75,8 @@ domain::Message message_from(const pqxx::row& row) {
   m.content = row["content"].c_str();
   m.content_type = row["content_type"].c_str();
   m.delivery_status = row["delivery_status"].c_str();
+  m.metadata_json = row["metadata"].c_str();
+  if (m.metadata_json == "{}") m.metadata_json.clear();
   m.created_at = time_from_millis(row["created_ms"].as<std::int64_t>());
   return m;
 }

@@ -14,6 +14,7 @@ struct IngestResult {
   bool conversation_created = false;
   domain::Message message;
   domain::Conversation conversation;
+  bool routable = true;  // copied from the InboundMessage: false = stored, never offered to agents
 };
 
 class IngestStore {

@@ -120,9 +120,24 @@ class PgOutboxRepository final : public svc::OutboxRepository {
   awaitable<Result<std::vector<svc::OutboxItem>>> claim_due(int limit,
                                                             std::chrono::seconds lease) override;
   awaitable<Status> mark_sent(domain::Id outbox_id, std::string provider_message_id) override;
+  awaitable<Status> postpone(domain::Id outbox_id, std::chrono::milliseconds delay) override;
+  awaitable<Status> begin_attempts(std::vector<domain::Id> outbox_ids) override;
   awaitable<Status> schedule_retry(domain::Id outbox_id, std::chrono::milliseconds delay,
                                    std::string error) override;
-  awaitable<Status> mark_failed(domain::Id outbox_id, std::string error) override;
+  awaitable<Status> mark_failed(domain::Id outbox_id, std::string error,
+                                std::string reason) override;
+  awaitable<Status> mark_in_doubt(domain::Id outbox_id, std::string error) override;
+  awaitable<Result<domain::Message>> fail_over(domain::Id outbox_id, std::string reason,
+                                               domain::Id target_account, std::string recipient,
+                                               std::string note) override;
+  awaitable<Result<std::optional<std::string>>> verified_address(
+      domain::Id customer_id, std::string identifier_type) override;
+  awaitable<Result<domain::Page<svc::OutboxEntry>>> list(svc::OutboxQuery query) override;
+  awaitable<Result<svc::OutboxEntry>> get(domain::Id outbox_id) override;
+  awaitable<Result<svc::OutboxEntry>> requeue(domain::Id outbox_id) override;
+  awaitable<Result<std::optional<svc::DeliveryUpdate>>> record_delivery(
+      domain::Id channel_account_id, std::string provider_message_id, std::string status,
+      std::string error) override;
 
  private:
   PgPool& pool_;
