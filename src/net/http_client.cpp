@@ -136,12 +136,12 @@ std::optional<ParsedUrl> parse_url(std::string_view url) {
 }
 
 HttpClient::HttpClient(asio::any_io_executor executor)
-    : executor_(std::move(executor)), tls_(new Tls) {
+    : executor_(std::move(executor)), tls_(std::make_unique<Tls>()) {
   tls_->context.set_default_verify_paths();
   tls_->context.set_verify_mode(asio::ssl::verify_peer);
 }
 
-HttpClient::~HttpClient() { delete tls_; }
+HttpClient::~HttpClient() = default;  // here, where Tls is complete
 
 asio::awaitable<ClientResponse> HttpClient::send(ClientRequest request) {
   const auto start = Clock::now();

@@ -132,7 +132,10 @@ boost::asio::awaitable<void> OutboxDispatcher::run_wave(std::vector<OutboxItem> 
       continue;
     }
     try {
-      const bool moved = co_await fail_over(item, kCircuitOpen);
+      // A row in doubt may already be with the customer: it waits for the circuit and its
+      // reconciliation rather than going out on a second channel.
+      bool moved = false;
+      if (!item.in_doubt) moved = co_await fail_over(item, kCircuitOpen);
       if (!moved) {
         const auto status = circuits_.status(item.channel_account_id);
         const auto wait = std::max(status.retry_in, std::chrono::milliseconds(1000));
@@ -278,10 +281,10 @@ boost::asio::awaitable<bool> OutboxDispatcher::fail_over(const OutboxItem& item,
   nlohmann::json data{{"conversation_id", id_text(item.conversation_id)},
                       {"message", to_json(*moved)}};
   events_.publish("message.failed_over", data, item.conversation_id);
-  auto conversation_assignee = item.message.sender_agent_id;
-  if (conversation_assignee) {
+  // The reply's author learns where it went (the workbench shows the note in the thread).
+  if (const auto author = item.message.sender_agent_id) {
     std::vector<AgentEvent> notes;
-    notes.push_back(make_event(*conversation_assignee, "message.created", data));
+    notes.push_back(make_event(*author, "message.created", data));
     co_await events_.emit(std::move(notes));
   }
   wake();  // the new row is due now

@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,7 +61,7 @@ class HttpClient {
  private:
   struct Tls;
   boost::asio::any_io_executor executor_;
-  Tls* tls_;  // the OpenSSL context, shared by every request of this client
+  std::unique_ptr<Tls> tls_;  // the OpenSSL context, shared by every request of this client
 };
 
 // application/x-www-form-urlencoded encoding of pairs, in the given order.

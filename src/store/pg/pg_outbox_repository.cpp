@@ -127,7 +127,8 @@ awaitable<Status> PgOutboxRepository::postpone(domain::Id outbox_id,
   auto job = [=](pqxx::connection& c) -> Status {
     pqxx::work tx(c);
     tx.exec_params(
-        "UPDATE outbox SET locked_until = NULL, attempt_started_at = NULL, "
+        // attempt_started_at stays: a postponed row that was in doubt is still in doubt.
+        "UPDATE outbox SET locked_until = NULL, "
         "next_attempt_at = now() + make_interval(secs => $2), updated_at = now() WHERE id = $1",
         outbox_id, static_cast<double>(delay.count()) / 1000.0);
     tx.commit();
