@@ -14,6 +14,12 @@ class WebchatSender final : public services::ChannelSender {
  public:
   explicit WebchatSender(services::EventBus& bus) : bus_(bus) {}
   boost::asio::awaitable<services::SendOutcome> send(const services::OutboxItem& item) override;
+  // Sending again is safe (see above), so an interrupted send is simply repeated.
+  boost::asio::awaitable<services::ReconcileOutcome> reconcile(
+      const services::OutboxItem& item) override {
+    (void)item;
+    co_return services::ReconcileOutcome{services::ReconcileOutcome::Kind::absent, {}};
+  }
 
  private:
   services::EventBus& bus_;
