@@ -2,6 +2,7 @@
 
 #include "cc/api/json_body.hpp"
 #include "cc/api/request_auth.hpp"
+#include "cc/api/responses.hpp"
 #include "cc/domain/time_format.hpp"
 #include "cc/problem/problem.hpp"
 
@@ -120,10 +121,7 @@ awaitable<net::Response> list(WebhookApiContext& w, net::RequestContext& context
   auto page = page_request(context);
   if (!page) co_return problem_response(context.request, page.error());
   auto result = co_await w.webhooks.list(page->after, page->limit);
-  if (!result) co_return problem_response(context.request, result.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& s : result->items) items.push_back(subscription_json(s));
-  co_return json_response(context.request, status::ok, page_json(std::move(items), result->next_cursor));
+  co_return page_response(context.request, result, subscription_json);
 }
 
 awaitable<net::Response> get(WebhookApiContext& w, net::RequestContext& context) {
@@ -216,10 +214,7 @@ awaitable<net::Response> deliveries(WebhookApiContext& w, net::RequestContext& c
   query.after = page->after;
   query.limit = page->limit;
   auto result = co_await w.webhooks.deliveries(std::move(query));
-  if (!result) co_return problem_response(context.request, result.error());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& d : result->items) items.push_back(delivery_json(d));
-  co_return json_response(context.request, status::ok, page_json(std::move(items), result->next_cursor));
+  co_return page_response(context.request, result, delivery_json);
 }
 
 awaitable<net::Response> replay_one(WebhookApiContext& w, net::RequestContext& context) {

@@ -65,50 +65,17 @@ OutboxDispatcher::OutboxDispatcher(boost::asio::any_io_executor executor, Outbox
                                    ChannelAccountRepository& accounts, EventDispatcher& events,
                                    CircuitBoard& circuits, metrics::Registry& metrics,
                                    OutboxOptions options)
-    : strand_(boost::asio::make_strand(executor)),
-      timer_(strand_),
-      outbox_(outbox),
+    : outbox_(outbox),
       accounts_(accounts),
       events_(events),
       circuits_(circuits),
       metrics_(metrics),
-      options_(options) {}
+      options_(options),
+      loop_(executor, "outbox dispatcher", [this] { return dispatch_due(); }, options.batch,
+            options.poll) {}
 
 void OutboxDispatcher::register_sender(domain::Channel channel, ChannelSender& sender) {
   senders_[channel] = &sender;
-}
-
-void OutboxDispatcher::start() { async::spawn_logged(strand_, run(), "outbox dispatcher"); }
-
-void OutboxDispatcher::wake() {
-  boost::asio::post(strand_, [this] {
-    wake_pending_ = true;
-    timer_.cancel();
-  });
-}
-
-void OutboxDispatcher::stop() {
-  boost::asio::post(strand_, [this] {
-    stopped_ = true;
-    timer_.cancel();
-  });
-}
-
-boost::asio::awaitable<void> OutboxDispatcher::run() {
-  auto log = async::module_logger("services");
-  while (!stopped_) {
-    wake_pending_ = false;
-    int handled = 0;
-    try {
-      handled = co_await dispatch_due();
-    } catch (const std::exception& e) {
-      log->error("outbox pass failed: {}", e.what());
-    }
-    if (stopped_) break;
-    if (handled >= options_.batch || wake_pending_) continue;  // more may be due right away
-    timer_.expires_after(options_.poll);
-    co_await timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-  }
 }
 
 boost::asio::awaitable<int> OutboxDispatcher::dispatch_due() {
@@ -117,7 +84,7 @@ boost::asio::awaitable<int> OutboxDispatcher::dispatch_due() {
   const int count = static_cast<int>(claimed->size());
   auto waves = plan_waves(std::move(*claimed), options_.parallel);
   for (auto& wave : waves) {
-    if (stopped_) break;  // unsent rows come back when their lease ends
+    if (loop_.stopping()) break;  // unsent rows come back when their lease ends
     co_await run_wave(std::move(wave));
   }
   co_return count;
@@ -151,9 +118,9 @@ boost::asio::awaitable<void> OutboxDispatcher::run_wave(std::vector<OutboxItem> 
   if (auto started = co_await outbox_.begin_attempts(std::move(ids)); !started) {
     co_return;  // database down: nothing was sent; the rows return after their lease
   }
-  auto wave = std::make_shared<Wave>(strand_, static_cast<int>(calls.size()));
+  auto wave = std::make_shared<Wave>(loop_.strand(), static_cast<int>(calls.size()));
   for (auto& item : calls) {
-    async::spawn_logged(strand_, deliver(std::move(item), wave), "outbox delivery");
+    async::spawn_logged(loop_.strand(), deliver(std::move(item), wave), "outbox delivery");
   }
   while (wave->remaining > 0) {
     co_await wave->done.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));

@@ -16,51 +16,12 @@ namespace cc::services {
 WebhookDispatcher::WebhookDispatcher(boost::asio::any_io_executor executor,
                                      WebhookRepository& repository, WebhookTransport& transport,
                                      metrics::Registry& metrics, WebhookOptions options)
-    : strand_(boost::asio::make_strand(executor)),
-      timer_(strand_),
-      repository_(repository),
+    : repository_(repository),
       transport_(transport),
       metrics_(metrics),
-      options_(options) {}
-
-void WebhookDispatcher::start() {
-  boost::asio::post(strand_, [this] {
-    if (started_ || stopped_) return;
-    started_ = true;
-    async::spawn_logged(strand_, run(), "webhook dispatcher");
-  });
-}
-
-void WebhookDispatcher::wake() {
-  boost::asio::post(strand_, [this] {
-    wake_pending_ = true;
-    timer_.cancel();
-  });
-}
-
-void WebhookDispatcher::stop() {
-  boost::asio::post(strand_, [this] {
-    stopped_ = true;
-    timer_.cancel();
-  });
-}
-
-boost::asio::awaitable<void> WebhookDispatcher::run() {
-  auto log = async::module_logger("services");
-  while (!stopped_) {
-    wake_pending_ = false;
-    int handled = 0;
-    try {
-      handled = co_await dispatch_due();
-    } catch (const std::exception& e) {
-      log->error("webhook pass failed: {}", e.what());
-    }
-    if (stopped_) break;
-    if (handled >= options_.batch || wake_pending_) continue;
-    timer_.expires_after(options_.poll);
-    co_await timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-  }
-}
+      options_(options),
+      loop_(executor, "webhook dispatcher", [this] { return dispatch_due(); }, options.batch,
+            options.poll) {}
 
 boost::asio::awaitable<int> WebhookDispatcher::dispatch_due() {
   auto claimed = co_await repository_.claim_due(options_.batch, options_.lease);
@@ -69,7 +30,7 @@ boost::asio::awaitable<int> WebhookDispatcher::dispatch_due() {
   // Every claimed delivery is sent concurrently; the pass ends when the last one is recorded.
   auto remaining = std::make_shared<int>(count);
   auto all_done = std::make_shared<boost::asio::steady_timer>(
-      strand_, boost::asio::steady_timer::time_point::max());
+      loop_.strand(), boost::asio::steady_timer::time_point::max());
   for (auto& item : *claimed) {
     auto finished = [remaining, all_done](std::exception_ptr error) {
       if (error) {
@@ -81,7 +42,7 @@ boost::asio::awaitable<int> WebhookDispatcher::dispatch_due() {
       }
       if (--*remaining == 0) all_done->cancel();
     };
-    boost::asio::co_spawn(strand_, deliver(std::move(item)), std::move(finished));
+    boost::asio::co_spawn(loop_.strand(), deliver(std::move(item)), std::move(finished));
   }
   while (*remaining > 0) {
     co_await all_done->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));

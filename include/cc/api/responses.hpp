@@ -15,13 +15,20 @@ net::Response record_response(const net::Request& request, const Result<T>& resu
   return problem::json_response(request, status, services::to_json(*result));
 }
 
-template <class T>
-net::Response page_response(const net::Request& request, const Result<domain::Page<T>>& result) {
+// `view` renders one item; by default services::to_json.
+template <class T, class View>
+net::Response page_response(const net::Request& request, const Result<domain::Page<T>>& result,
+                            View view) {
   if (!result) return problem::problem_response(request, result.error());
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& item : result->items) items.push_back(services::to_json(item));
+  for (const auto& item : result->items) items.push_back(view(item));
   return problem::json_response(request, net::http::status::ok,
                                 page_json(std::move(items), result->next_cursor));
+}
+
+template <class T>
+net::Response page_response(const net::Request& request, const Result<domain::Page<T>>& result) {
+  return page_response(request, result, [](const T& item) { return services::to_json(item); });
 }
 
 }  // namespace cc::api

@@ -16,6 +16,7 @@
 #include "cc/metrics/registry.hpp"
 #include "cc/services/circuit_board.hpp"
 #include "cc/services/event_dispatcher.hpp"
+#include "cc/services/polling_loop.hpp"
 #include "cc/services/ports/channel_account_repository.hpp"
 #include "cc/services/ports/channel_sender.hpp"
 #include "cc/services/ports/outbox_repository.hpp"
@@ -46,13 +47,12 @@ class OutboxDispatcher {
                    ChannelAccountRepository& accounts, EventDispatcher& events,
                    CircuitBoard& circuits, metrics::Registry& metrics, OutboxOptions options = {});
   void register_sender(domain::Channel channel, ChannelSender& sender);
-  void start();
-  void wake();
-  void stop();
+  void start() { loop_.start(); }
+  void wake() { loop_.wake(); }
+  void stop() { loop_.stop(); }
 
  private:
   struct Wave;
-  boost::asio::awaitable<void> run();
   boost::asio::awaitable<int> dispatch_due();
   boost::asio::awaitable<void> run_wave(std::vector<OutboxItem> items);
   boost::asio::awaitable<void> deliver(OutboxItem item, std::shared_ptr<Wave> wave);
@@ -62,8 +62,6 @@ class OutboxDispatcher {
   // the customer has no address on the target channel.
   boost::asio::awaitable<bool> fail_over(const OutboxItem& item, const std::string& reason);
 
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
-  boost::asio::steady_timer timer_;
   OutboxRepository& outbox_;
   ChannelAccountRepository& accounts_;
   EventDispatcher& events_;
@@ -71,8 +69,7 @@ class OutboxDispatcher {
   metrics::Registry& metrics_;
   OutboxOptions options_;
   std::map<domain::Channel, ChannelSender*> senders_;
-  bool wake_pending_ = false;  // strand only
-  bool stopped_ = false;       // strand only
+  PollingLoop loop_;  // last: its pass uses the members above
 };
 
 }  // namespace cc::services

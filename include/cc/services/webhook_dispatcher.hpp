@@ -12,6 +12,7 @@
 
 #include "cc/domain/circuit_breaker.hpp"
 #include "cc/metrics/registry.hpp"
+#include "cc/services/polling_loop.hpp"
 #include "cc/services/ports/webhook_repository.hpp"
 #include "cc/services/ports/webhook_transport.hpp"
 #include "cc/services/webhook_policy.hpp"
@@ -25,27 +26,22 @@ class WebhookDispatcher {
   WebhookDispatcher(boost::asio::any_io_executor executor, WebhookRepository& repository,
                     WebhookTransport& transport, metrics::Registry& metrics,
                     WebhookOptions options = {});
-  void start();  // idempotent
-  void wake();
-  void stop();
+  void start() { loop_.start(); }  // idempotent
+  void wake() { loop_.wake(); }
+  void stop() { loop_.stop(); }
 
   // One pass: claim what is due and send it. Exposed for tests.
   boost::asio::awaitable<int> dispatch_due();
 
  private:
-  boost::asio::awaitable<void> run();
   boost::asio::awaitable<void> deliver(ClaimedWebhookDelivery claimed);
 
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
-  boost::asio::steady_timer timer_;
   WebhookRepository& repository_;
   WebhookTransport& transport_;
   metrics::Registry& metrics_;
   WebhookOptions options_;
   std::map<std::string, domain::CircuitBreaker> circuits_;  // by URL; strand only
-  bool started_ = false;                                     // strand only
-  bool wake_pending_ = false;                                // strand only
-  bool stopped_ = false;                                     // strand only
+  PollingLoop loop_;                                         // last: its pass uses the above
 };
 
 }  // namespace cc::services
