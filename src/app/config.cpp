@@ -58,6 +58,18 @@ std::vector<Field> fields_of(Config& c) {
       {"smtp.tls_certificate_file", "CC_SMTP_TLS_CERTIFICATE_FILE", &c.smtp.tls_certificate_file},
       {"smtp.tls_private_key_file", "CC_SMTP_TLS_PRIVATE_KEY_FILE", &c.smtp.tls_private_key_file},
       {"smtp.port_file", "CC_SMTP_PORT_FILE", &c.smtp.port_file},
+      // --- attachments config ---
+      // --- end attachments config ---
+      // --- identity config ---
+      // --- end identity config ---
+      // --- tickets config ---
+      // --- end tickets config ---
+      // --- routing engine config ---
+      // --- end routing engine config ---
+      // --- assignment config ---
+      // --- end assignment config ---
+      // --- sip config ---
+      // --- end sip config ---
   };
 }
 

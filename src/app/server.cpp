@@ -58,6 +58,18 @@ boost::asio::awaitable<void> shutdown_sequence(net::HttpServer& http, Wiring& wi
                                                std::chrono::milliseconds grace) {
   co_await http.shutdown(grace);
   if (wiring.smtp_server) co_await wiring.smtp_server->shutdown(grace);
+  // --- attachments stop ---
+  // --- end attachments stop ---
+  // --- identity stop ---
+  // --- end identity stop ---
+  // --- tickets stop ---
+  // --- end tickets stop ---
+  // --- routing engine stop ---
+  // --- end routing engine stop ---
+  // --- assignment stop ---
+  // --- end assignment stop ---
+  // --- sip stop ---
+  // --- end sip stop ---
   wiring.outbox.stop();
   wiring.webhook_dispatcher.stop();
   wiring.wechat_token_cache.stop();
@@ -105,6 +117,18 @@ int serve(const Config& config) {
   wiring.bus.start();
   wiring.outbox.start();
   wiring.webhook_dispatcher.start();
+  // --- attachments start ---
+  // --- end attachments start ---
+  // --- identity start ---
+  // --- end identity start ---
+  // --- tickets start ---
+  // --- end tickets start ---
+  // --- routing engine start ---
+  // --- end routing engine start ---
+  // --- assignment start ---
+  // --- end assignment start ---
+  // --- sip start ---
+  // --- end sip start ---
   write_port_file(config.server.port_file, http.port());
   spdlog::info("listening on http://{}:{}", config.http.host, http.port());
 

@@ -95,6 +95,18 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
         metrics);
   }
   // --- end email wiring ---
+  // --- attachments wiring ---
+  // --- end attachments wiring ---
+  // --- identity wiring ---
+  // --- end identity wiring ---
+  // --- tickets wiring ---
+  // --- end tickets wiring ---
+  // --- routing engine wiring ---
+  // --- end routing engine wiring ---
+  // --- assignment wiring ---
+  // --- end assignment wiring ---
+  // --- sip wiring ---
+  // --- end sip wiring ---
   router.set_fallback([files = &static_files](net::RequestContext& context) { return files->serve(context); });
 }
 

@@ -62,6 +62,25 @@ boost::asio::awaitable<Result<ReplyOutcome>> ConversationService::reply(
   co_return outcome;
 }
 
+boost::asio::awaitable<Result<ReplyOutcome>> ConversationService::send_automated(
+    domain::Id conversation_id, std::string sender_type, std::string content) {
+  if (sender_type != "bot" && sender_type != "system") {
+    co_return Error::invalid("automated messages come from the bot or the system");
+  }
+  if (auto error = check_message_content(content)) co_return *error;
+  auto outcome = co_await conversations_.append_automated(conversation_id, std::move(sender_type),
+                                                          std::move(content));
+  if (!outcome) co_return outcome;
+  outbox_.wake();
+  const auto& updated = outcome->conversation;
+  const nlohmann::json data{{"conversation", to_json(updated)}, {"message", to_json(outcome->message)}};
+  events_.publish("message.created", data, updated.id);
+  std::vector<AgentEvent> events;
+  if (updated.assignee_id) events.push_back(make_event(*updated.assignee_id, "message.created", data));
+  co_await events_.emit(std::move(events));
+  co_return outcome;
+}
+
 boost::asio::awaitable<Result<domain::Conversation>> ConversationService::close(
     const domain::Principal& actor, domain::Id id) {
   auto conversation = co_await get(actor, id);

@@ -129,6 +129,9 @@ boost::asio::awaitable<void> IngestService::after_commit(std::vector<IngestResul
     for (const auto agent_id : *online) events.push_back(make_event(agent_id, "message.created", data));
   }
   co_await events_.emit(std::move(events));
+  if (observers_.empty()) co_return;
+  std::erase_if(results, [](const IngestResult& result) { return result.duplicate; });
+  for (auto* observer : observers_) co_await observer->on_ingested(results);
 }
 
 }  // namespace cc::services

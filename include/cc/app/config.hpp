@@ -59,6 +59,18 @@ struct Config {
     std::string tls_private_key_file;
     std::string port_file;  // when set, the bound SMTP port is written here (tests use port 0)
   } smtp;
+  // --- attachments config ---
+  // --- end attachments config ---
+  // --- identity config ---
+  // --- end identity config ---
+  // --- tickets config ---
+  // --- end tickets config ---
+  // --- routing engine config ---
+  // --- end routing engine config ---
+  // --- assignment config ---
+  // --- end assignment config ---
+  // --- sip config ---
+  // --- end sip config ---
 };
 
 // Looks up an environment variable; injectable so tests need not touch the real environment.

@@ -47,6 +47,18 @@
 #include "cc/services/webhook_service.hpp"
 #include "cc/store/pg/pg_webhook_repository.hpp"
 // --- end api channel and webhook includes ---
+// --- attachments includes ---
+// --- end attachments includes ---
+// --- identity includes ---
+// --- end identity includes ---
+// --- tickets includes ---
+// --- end tickets includes ---
+// --- routing engine includes ---
+// --- end routing engine includes ---
+// --- assignment includes ---
+// --- end assignment includes ---
+// --- sip includes ---
+// --- end sip includes ---
 
 namespace cc::app {
 
@@ -122,6 +134,18 @@ struct Wiring {
   // before the outbox (see src/channels/email/README.md).
   std::unique_ptr<net::SmtpServer> smtp_server;
   // --- end email members ---
+  // --- attachments members ---
+  // --- end attachments members ---
+  // --- identity members ---
+  // --- end identity members ---
+  // --- tickets members ---
+  // --- end tickets members ---
+  // --- routing engine members ---
+  // --- end routing engine members ---
+  // --- assignment members ---
+  // --- end assignment members ---
+  // --- sip members ---
+  // --- end sip members ---
 
   net::StaticFiles static_files;
   net::Router router;

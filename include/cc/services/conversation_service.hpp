@@ -33,6 +33,11 @@ class ConversationService {
                                                      std::optional<std::string> idempotency_key);
   boost::asio::awaitable<Result<domain::Conversation>> close(const domain::Principal& actor,
                                                              domain::Id id);
+  // A message the server itself sends the customer (sender "bot" or "system"): stored with its
+  // outbox row, then announced like an agent's reply. Callers are trusted modules, not agents.
+  boost::asio::awaitable<Result<ReplyOutcome>> send_automated(domain::Id conversation_id,
+                                                              std::string sender_type,
+                                                              std::string content);
   // Typing indicators, relayed without being stored.
   boost::asio::awaitable<Status> agent_typing(const domain::Principal& agent, domain::Id id);
   boost::asio::awaitable<void> customer_typing(domain::Id customer_id, domain::Id channel_account_id);

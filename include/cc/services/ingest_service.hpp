@@ -15,6 +15,7 @@
 #include "cc/services/assignment_service.hpp"
 #include "cc/services/event_dispatcher.hpp"
 #include "cc/services/ports/agent_repository.hpp"
+#include "cc/services/ports/ingest_observer.hpp"
 #include "cc/services/ports/ingest_store.hpp"
 
 namespace cc::services {
@@ -30,6 +31,8 @@ class IngestService {
                 metrics::Registry& metrics, IngestOptions options = {});
 
   boost::asio::awaitable<Result<IngestResult>> ingest(domain::InboundMessage message);
+  // Wiring only, before the first ingest: observers are not locked.
+  void add_observer(IngestObserver& observer) { observers_.push_back(&observer); }
 
  private:
   struct Pending {
@@ -54,6 +57,7 @@ class IngestService {
   // any_completion_handler move-assignment recurses forever, so vector::erase must not be used.)
   std::deque<Pending> pending_;
   bool flushing_ = false;
+  std::vector<IngestObserver*> observers_;
 };
 
 }  // namespace cc::services

@@ -137,6 +137,34 @@ awaitable<Result<svc::ReplyOutcome>> PgConversationRepository::append_reply(
   co_return co_await pool_.run(std::move(job));
 }
 
+awaitable<Result<svc::ReplyOutcome>> PgConversationRepository::append_automated(
+    domain::Id conversation_id, std::string sender_type, std::string content) {
+  auto job = [=](pqxx::connection& c) -> Result<svc::ReplyOutcome> {
+    pqxx::work tx(c);
+    const auto locked = tx.exec_params(
+        "SELECT channel_account_id FROM conversations WHERE id = $1 FOR UPDATE", conversation_id);
+    if (locked.empty()) return Error::not_found("no such conversation");
+    const auto account = locked[0][0].as<domain::Id>();
+    const auto inserted = tx.exec_params(
+        "WITH m AS (INSERT INTO messages (conversation_id, channel_account_id, direction, "
+        "sender_type, content, delivery_status) VALUES ($1, $2, 'outbound', $3, $4, 'queued') "
+        "RETURNING *) SELECT " + kMessageColumns + " FROM m",
+        conversation_id, account, sender_type, content);
+    const auto message = message_from(inserted[0]);
+    tx.exec_params(
+        "INSERT INTO outbox (message_id, channel_account_id, recipient) "
+        "SELECT $1, $2, customer_address FROM conversations WHERE id = $3",
+        message.id, account, conversation_id);
+    tx.exec_params(
+        "UPDATE conversations SET last_message_at = now(), last_message_preview = $2 WHERE id = $1",
+        conversation_id, domain::preview_of(content));
+    auto conversation = load_conversation(tx, conversation_id);
+    tx.commit();
+    return svc::ReplyOutcome{message, std::move(conversation), false};
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
 awaitable<Result<domain::Conversation>> PgConversationRepository::close(domain::Id conversation_id) {
   auto job = [conversation_id](pqxx::connection& c) -> Result<domain::Conversation> {
     pqxx::work tx(c);

@@ -43,6 +43,11 @@ class ConversationRepository {
       domain::Id conversation_id, domain::Id agent_id, std::string content,
       std::optional<std::string> idempotency_key) = 0;
   virtual boost::asio::awaitable<Result<domain::Conversation>> close(domain::Id conversation_id) = 0;
+  // Stores a message the server writes to the customer itself (sender_type "bot" or "system":
+  // a bot answer, a survey, a follow-up) with its outbox row, in one transaction. Does not
+  // claim the conversation; works on a closed one too (a survey after closing).
+  virtual boost::asio::awaitable<Result<ReplyOutcome>> append_automated(
+      domain::Id conversation_id, std::string sender_type, std::string content) = 0;
   // The customer's conversation on this account that is not closed, if any.
   virtual boost::asio::awaitable<Result<std::optional<domain::Conversation>>> live_conversation(
       domain::Id customer_id, domain::Id channel_account_id) = 0;

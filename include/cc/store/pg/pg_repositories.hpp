@@ -78,6 +78,9 @@ class PgConversationRepository final : public svc::ConversationRepository,
       domain::Id conversation_id, domain::Id agent_id, std::string content,
       std::optional<std::string> idempotency_key) override;
   awaitable<Result<domain::Conversation>> close(domain::Id conversation_id) override;
+  awaitable<Result<svc::ReplyOutcome>> append_automated(domain::Id conversation_id,
+                                                        std::string sender_type,
+                                                        std::string content) override;
   awaitable<Result<std::optional<domain::Conversation>>> live_conversation(
       domain::Id customer_id, domain::Id channel_account_id) override;
 
