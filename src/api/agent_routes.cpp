@@ -3,6 +3,7 @@
 #include "cc/problem/problem.hpp"
 #include "cc/api/request_auth.hpp"
 #include "cc/api/routes.hpp"
+#include "cc/services/agent_profile_rules.hpp"
 #include "cc/services/json_views.hpp"
 
 namespace cc::api {
@@ -21,6 +22,19 @@ Result<std::optional<domain::Role>> role_field(const nlohmann::json& body) {
   const auto role = domain::parse_role(**text);
   if (!role) return Error::invalid("role must be agent, supervisor or admin", "/role");
   return std::optional<domain::Role>(*role);
+}
+
+// "sip_uri": a sip:/sips: URI sets it, null or "" clears it, absent leaves it.
+Result<std::optional<std::string>> sip_uri_field(const nlohmann::json& body) {
+  const auto it = body.find("sip_uri");
+  if (it == body.end()) return std::optional<std::string>{};
+  if (it->is_null()) return std::optional<std::string>(std::string());
+  auto text = optional_string(body, "sip_uri", services::kMaxSipUriBytes);
+  if (!text) return text.error();
+  if (!(*text)->empty()) {
+    if (auto error = services::check_sip_uri(**text)) return *error;
+  }
+  return *text;
 }
 
 awaitable<net::Response> create_agent(ApiContext& api, net::RequestContext& context) {
@@ -77,11 +91,13 @@ awaitable<net::Response> update_agent(ApiContext& api, net::RequestContext& cont
   if (!role) co_return problem_response(context.request, role.error());
   auto active = optional_bool(*body, "active");
   if (!active) co_return problem_response(context.request, active.error());
+  auto sip_uri = sip_uri_field(*body);
+  if (!sip_uri) co_return problem_response(context.request, sip_uri.error());
   if (*id == principal->agent_id && (*active == false || (*role && *role != domain::Role::admin))) {
     co_return problem_response(context.request,
                                Error::conflict("an admin cannot deactivate or demote themselves"));
   }
-  services::AgentChanges changes{*name, *password, *role, *active};
+  services::AgentChanges changes{*name, *password, *role, *active, *sip_uri};
   auto agent = co_await api.agents.update(*id, std::move(changes), principal->agent_id);
   co_return record_response(context.request, agent);
 }

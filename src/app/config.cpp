@@ -59,16 +59,43 @@ std::vector<Field> fields_of(Config& c) {
       {"smtp.tls_private_key_file", "CC_SMTP_TLS_PRIVATE_KEY_FILE", &c.smtp.tls_private_key_file},
       {"smtp.port_file", "CC_SMTP_PORT_FILE", &c.smtp.port_file},
       // --- attachments config ---
+      {"attachments.max_bytes", "CC_ATTACHMENT_MAX_BYTES", &c.attachments.max_bytes, {0, 256 << 20}},
+      {"attachments.max_count", "CC_ATTACHMENT_MAX_COUNT", &c.attachments.max_count, {0, 200}},
       // --- end attachments config ---
       // --- identity config ---
+      {"identity.default_region", "CC_IDENTITY_DEFAULT_REGION", &c.identity.default_region},
+      {"identity.extra_types", "CC_IDENTITY_EXTRA_TYPES", &c.identity.extra_types},
+      {"identity.contradiction_window_hours", "CC_IDENTITY_CONTRADICTION_WINDOW_HOURS",
+       &c.identity.contradiction_window_hours, {1, 24 * 365}},
       // --- end identity config ---
       // --- tickets config ---
+      {"tickets.sla_poll_ms", "CC_TICKETS_SLA_POLL_MS", &c.tickets.sla_poll_ms, {50, 3600000}},
+      {"tickets.csat_enabled", "CC_TICKETS_CSAT_ENABLED", &c.tickets.csat_enabled},
+      {"tickets.csat_message", "CC_TICKETS_CSAT_MESSAGE", &c.tickets.csat_message},
       // --- end tickets config ---
       // --- routing engine config ---
+      {"routing.data_dir", "CC_ROUTING_DATA_DIR", &c.routing.data_dir},
       // --- end routing engine config ---
       // --- assignment config ---
+      {"assignment.poll_ms", "CC_ASSIGNMENT_POLL_MS", &c.assignment.poll_ms, {50, 60000}},
+      {"assignment.batch", "CC_ASSIGNMENT_BATCH", &c.assignment.batch, {1, 100000}},
+      {"assignment.aging_seconds", "CC_ASSIGNMENT_AGING_SECONDS", &c.assignment.aging_seconds, {0, 86400}},
+      {"assignment.max_missed_offers", "CC_ASSIGNMENT_MAX_MISSED_OFFERS", &c.assignment.max_missed_offers, {1, 100}},
+      {"assignment.position_interval_seconds", "CC_ASSIGNMENT_POSITION_INTERVAL_SECONDS",
+       &c.assignment.position_interval_seconds, {0, 86400}},
+      {"assignment.vip_tiers", "CC_ASSIGNMENT_VIP_TIERS", &c.assignment.vip_tiers},
+      {"assignment.vip_priority", "CC_ASSIGNMENT_VIP_PRIORITY", &c.assignment.vip_priority, {0, 1000}},
       // --- end assignment config ---
       // --- sip config ---
+      {"sip.enabled", "CC_SIP_ENABLED", &c.sip.enabled},
+      {"sip.host", "CC_SIP_HOST", &c.sip.host},
+      {"sip.port", "CC_SIP_PORT", &c.sip.port, {0, 65535}},
+      {"sip.port_file", "CC_SIP_PORT_FILE", &c.sip.port_file},
+      {"sip.max_message_bytes", "CC_SIP_MAX_MESSAGE_BYTES", &c.sip.max_message_bytes, {1024, 65000}},
+      {"sip.max_connections", "CC_SIP_MAX_CONNECTIONS", &c.sip.max_connections, {1, 100000}},
+      {"sip.idle_timeout_seconds", "CC_SIP_IDLE_TIMEOUT_SECONDS", &c.sip.idle_timeout_seconds, {5, 3600}},
+      {"sip.t1_ms", "CC_SIP_T1_MS", &c.sip.t1_ms, {50, 5000}},
+      {"sip.ring_timeout_seconds", "CC_SIP_RING_TIMEOUT_SECONDS", &c.sip.ring_timeout_seconds, {5, 3600}},
       // --- end sip config ---
   };
 }

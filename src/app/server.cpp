@@ -63,12 +63,16 @@ boost::asio::awaitable<void> shutdown_sequence(net::HttpServer& http, Wiring& wi
   // --- identity stop ---
   // --- end identity stop ---
   // --- tickets stop ---
+  wiring.sla_timers.stop();
   // --- end tickets stop ---
   // --- routing engine stop ---
+  wiring.routing.stop();
   // --- end routing engine stop ---
   // --- assignment stop ---
+  wiring.assignment.stop();
   // --- end assignment stop ---
   // --- sip stop ---
+  if (wiring.sip_service) co_await wiring.sip_service->shutdown();
   // --- end sip stop ---
   wiring.outbox.stop();
   wiring.webhook_dispatcher.stop();
@@ -122,12 +126,27 @@ int serve(const Config& config) {
   // --- identity start ---
   // --- end identity start ---
   // --- tickets start ---
+  wiring.sla_timers.start();
   // --- end tickets start ---
   // --- routing engine start ---
+  async::spawn_logged(io.get_executor(), wiring.routing_intents.boot(), "routing intents start");
+  async::spawn_logged(io.get_executor(), wiring.routing_workflows.refresh(), "routing workflow load");
+  wiring.routing.start(io.get_executor());
   // --- end routing engine start ---
   // --- assignment start ---
+  wiring.assignment.start();
   // --- end assignment start ---
   // --- sip start ---
+  if (wiring.sip_service) {
+    try {
+      wiring.sip_service->start();
+    } catch (const std::exception& e) {
+      spdlog::error("cannot listen for SIP on {}:{}: {}", config.sip.host, config.sip.port, e.what());
+      return 1;
+    }
+    write_port_file(config.sip.port_file, wiring.sip_service->port());
+    spdlog::info("listening on sip://{}:{} (UDP and TCP)", config.sip.host, wiring.sip_service->port());
+  }
   // --- end sip start ---
   write_port_file(config.server.port_file, http.port());
   spdlog::info("listening on http://{}:{}", config.http.host, http.port());

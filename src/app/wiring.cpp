@@ -12,6 +12,33 @@ std::string default_instance_id() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
+// --- assignment functions ---
+services::AssignmentOptions assignment_options(const Config& config) {
+  services::AssignmentOptions options;
+  const auto& a = config.assignment;
+  options.poll = std::chrono::milliseconds(a.poll_ms);
+  options.batch = static_cast<std::size_t>(a.batch);
+  options.aging = std::chrono::seconds(a.aging_seconds);
+  options.max_missed_offers = a.max_missed_offers;
+  options.position_interval = std::chrono::seconds(a.position_interval_seconds);
+  if (a.position_interval_seconds == 0) options.position_channels.clear();
+  return options;
+}
+
+services::DefaultRouterOptions default_router_options(const Config& config) {
+  services::DefaultRouterOptions options;
+  options.vip_tiers.clear();
+  const auto& tiers = config.assignment.vip_tiers;
+  for (std::size_t start = 0; start <= tiers.size();) {
+    const auto comma = std::min(tiers.find(',', start), tiers.size());
+    if (comma > start) options.vip_tiers.insert(tiers.substr(start, comma - start));
+    start = comma + 1;
+  }
+  options.vip_priority = config.assignment.vip_priority;
+  return options;
+}
+// --- end assignment functions ---
+
 Wiring::Wiring(const Config& config, boost::asio::io_context& io)
     : config(config),
       io(io),
@@ -24,7 +51,7 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
       agents(agent_repository, assignment, events, audit, cpu.get_executor()),
       outbox(io.get_executor(), outbox_repository, channel_account_repository, events, circuits,
              metrics),
-      ingest(io.get_executor(), ingest_store, assignment, agent_repository, events, metrics),
+      ingest(io.get_executor(), ingest_store, workflow_router, assignment, agent_repository, events, metrics),
       api{auth,   agents,  channel_accounts, conversations, events,
           health, bus,     metrics,          agent_hub,     outbox_service},
       webchat{channel_accounts, ingest_store, ingest, conversations, visitor_hub, bus,
@@ -96,16 +123,54 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
   }
   // --- end email wiring ---
   // --- attachments wiring ---
+  api::add_attachment_routes(router, attachment_api);
+  email_receiver.set_attachment_limits(static_cast<std::size_t>(config.attachments.max_bytes),
+                                       static_cast<std::size_t>(config.attachments.max_count));
   // --- end attachments wiring ---
   // --- identity wiring ---
+  {
+    services::IdentityTextOptions identity_text{config.identity.default_region, config.security.secret_key,
+                                                config.identity.extra_types};
+    if (auto error = services::configure_identifier_catalog(domain::identifier_catalog(), identity_text);
+        !error.empty()) {
+      throw std::runtime_error(error);
+    }
+  }
+  api::add_customer_routes(router, api, customers);
+  api::add_business_event_routes(router, api, customers);
   // --- end identity wiring ---
   // --- tickets wiring ---
+  api::add_ticket_routes(router, ticket_api);
+  ingest.add_observer(tickets);
   // --- end tickets wiring ---
   // --- routing engine wiring ---
+  routing_workflows.subscribe();
+  api::add_intent_routes(router, routing_api);
+  api::add_routing_routes(router, routing_api);
   // --- end routing engine wiring ---
   // --- assignment wiring ---
+  assignment.set_notifier(assignment_notifier);
+  events.add_sink(assignment_wake);
+  api::add_queue_routes(router, assignment_api);
+  api::add_offer_routes(router, assignment_api);
   // --- end assignment wiring ---
   // --- sip wiring ---
+  channel_accounts.add_config_validator(domain::Channel::voice, channels::voice::validate_voice_config);
+  channels::voice::add_voice_routes(router, voice);
+  if (config.sip.enabled) {
+    channels::voice::SipServiceOptions sip_options;
+    sip_options.transport.address = config.sip.host;
+    sip_options.transport.port = static_cast<std::uint16_t>(config.sip.port);
+    sip_options.transport.max_message_bytes = static_cast<std::size_t>(config.sip.max_message_bytes);
+    sip_options.transport.max_connections = static_cast<std::size_t>(config.sip.max_connections);
+    sip_options.transport.idle_timeout = std::chrono::seconds(config.sip.idle_timeout_seconds);
+    sip_options.timers.t1 = std::chrono::milliseconds(config.sip.t1_ms);
+    sip_options.timers.t2 = std::chrono::milliseconds(8 * config.sip.t1_ms);
+    sip_options.ring_timeout_seconds = config.sip.ring_timeout_seconds;
+    sip_service = std::make_unique<channels::voice::SipService>(io, std::move(sip_options), channel_accounts,
+                                                                ingest_store, customers, voice_calls,
+                                                                voice_calls, events, metrics);
+  }
   // --- end sip wiring ---
   router.set_fallback([files = &static_files](net::RequestContext& context) { return files->serve(context); });
 }

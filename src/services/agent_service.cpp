@@ -3,6 +3,7 @@
 #include "cc/async/run_on.hpp"
 #include "cc/crypto/password.hpp"
 #include "cc/domain/identifiers.hpp"
+#include "cc/services/agent_profile_rules.hpp"
 #include "cc/services/json_views.hpp"
 
 namespace cc::services {
@@ -48,9 +49,12 @@ boost::asio::awaitable<Result<domain::Page<domain::Agent>>> AgentService::list(
 boost::asio::awaitable<Result<domain::Agent>> AgentService::update(domain::Id id,
                                                                    AgentChanges changes,
                                                                    std::optional<domain::Id> actor) {
-  AgentPatch patch{changes.name, std::nullopt, changes.role, changes.active};
+  AgentPatch patch{changes.name, std::nullopt, changes.role, changes.active, changes.sip_uri};
   if (changes.name) {
     if (auto error = check_display_name(*changes.name)) co_return *error;
+  }
+  if (changes.sip_uri && !changes.sip_uri->empty()) {
+    if (auto error = check_sip_uri(*changes.sip_uri)) co_return *error;
   }
   if (changes.password) {
     if (auto error = check_password_rule(*changes.password)) co_return *error;
@@ -61,6 +65,7 @@ boost::asio::awaitable<Result<domain::Agent>> AgentService::update(domain::Id id
   if (changes.name) changed["name"] = *changes.name;
   if (changes.role) changed["role"] = domain::to_string(*changes.role);
   if (changes.active) changed["active"] = *changes.active;
+  if (changes.sip_uri) changed["sip_uri"] = *changes.sip_uri;
   if (changes.password) changed["password"] = "changed";  // never the password itself
   auto updated = co_await agents_.update(id, std::move(patch));
   if (updated) {

@@ -7,11 +7,13 @@
 namespace cc::services {
 
 IngestService::IngestService(boost::asio::any_io_executor executor, IngestStore& store,
-                             AssignmentService& assignment, AgentRepository& agents,
+                             ConversationRouter& router, AssignmentService& assignment,
+                             AgentRepository& agents,
                              EventDispatcher& events, metrics::Registry& metrics,
                              IngestOptions options)
     : executor_(std::move(executor)),
       store_(store),
+      router_(router),
       assignment_(assignment),
       agents_(agents),
       events_(events),
@@ -97,21 +99,52 @@ boost::asio::awaitable<void> IngestService::flush_loop() {
   }
 }
 
+boost::asio::awaitable<std::map<domain::Id, domain::Conversation>> IngestService::route_batch(
+    const std::vector<IngestResult>& results) {
+  std::vector<RoutingPlan> plans;
+  std::set<domain::Id> planned;
+  for (const auto& result : results) {
+    const auto& conversation = result.conversation;
+    // Auto-replies, opt-out keywords and the like are kept on record but never queue work.
+    if (result.duplicate || conversation.assignee_id || !result.routable) continue;
+    if (planned.contains(conversation.id)) continue;  // one plan per conversation and batch
+    RoutingDecision decision;
+    try {
+      decision = co_await router_.route(result);
+    } catch (const std::exception& e) {
+      async::module_logger("services")->error("routing conversation {} failed: {}",
+                                              conversation.id, e.what());
+      continue;
+    }
+    if (decision.kind != RoutingDecision::Kind::queue || !decision.plan) continue;
+    planned.insert(conversation.id);
+    plans.push_back(std::move(*decision.plan));
+  }
+  std::map<domain::Id, domain::Conversation> assigned;
+  // One enqueue and one matching round for the whole batch.
+  auto now_assigned = co_await assignment_.enqueue_and_assign(std::move(plans));
+  for (auto& conversation : now_assigned) {
+    const auto id = conversation.id;
+    assigned.emplace(id, std::move(conversation));
+  }
+  co_return assigned;
+}
+
 boost::asio::awaitable<void> IngestService::after_commit(std::vector<IngestResult> results) {
   std::vector<AgentEvent> events;
   std::optional<std::vector<domain::Id>> online;  // fetched once per batch, when needed
+  for (const auto& result : results) {
+    if (!result.duplicate && result.conversation_created) {
+      events_.publish("conversation.created", {{"conversation", to_json(result.conversation)}},
+                      result.conversation.id);
+    }
+  }
+  const auto assigned = co_await route_batch(results);
   for (auto& result : results) {
     if (result.duplicate) continue;
     auto& conversation = result.conversation;
-    if (result.conversation_created) {
-      events_.publish("conversation.created", {{"conversation", to_json(conversation)}},
-                      conversation.id);
-    }
-    // Auto-replies, opt-out keywords and the like are kept on record but never queue work.
-    if (!conversation.assignee_id && result.routable) {
-      if (auto assigned = co_await assignment_.try_assign(conversation.id)) {
-        conversation = *assigned;
-      }
+    if (const auto it = assigned.find(conversation.id); it != assigned.end()) {
+      conversation = it->second;
     }
     const nlohmann::json data{{"conversation", to_json(conversation)},
                               {"message", to_json(result.message)}};

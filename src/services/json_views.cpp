@@ -51,7 +51,8 @@ json to_json(const domain::Agent& agent) {
           {"role", domain::to_string(agent.role)},
           {"status", domain::to_string(agent.status)},
           {"active", agent.active},
-          {"created_at", domain::format_time(agent.created_at)}};
+          {"created_at", domain::format_time(agent.created_at)},
+          {"sip_uri", agent.sip_uri ? json(*agent.sip_uri) : json(nullptr)}};
 }
 
 static bool names_a_secret(const std::string& key) {

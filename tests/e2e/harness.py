@@ -236,6 +236,7 @@ class ServerProcess:
             CC_HTTP_PORT="0",
             CC_PORT_FILE=self.port_file,
             CC_SMTP_PORT="0",  # listeners bind a free port: test servers run side by side
+            CC_SIP_PORT="0",  # the SIP redirect server too (UDP and TCP); never 5060 in tests
             CC_LOG_LEVEL="debug",
             CC_INSTANCE_ID=f"e2e-{name}",
             CC_SHUTDOWN_GRACE_MS="5000",

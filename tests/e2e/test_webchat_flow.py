@@ -177,6 +177,12 @@ class WebchatFlowTest(ServerTestCase):
 
     async def test_least_busy_online_agent_gets_the_new_conversation(self):
         self.close_queued_conversations()
+        # The default queue's strategy is longest idle; this test is about least busy.
+        switched = self.request("PATCH", "/api/v1/queues/default", {"strategy": "least_busy"},
+                                token=self.admin_token)
+        self.assertStatus(switched, 200)
+        self.addCleanup(self.request, "PATCH", "/api/v1/queues/default", {"strategy": "longest_idle"},
+                        token=self.admin_token)
         busy, busy_token = self.create_agent(online=True)
         first = await self.avisitor_post((await self.anew_visitor())["visitor_token"], "one")
         self.assertStatus(first, 201)

@@ -42,7 +42,7 @@ TEST(Email, NormalisesCaseAndSpace) {
 
 TEST(Phone, DropsSeparatorsKeepsPlus) {
   EXPECT_EQ(normalize_phone("+86 138-0013-8000"), "+8613800138000");
-  EXPECT_EQ(normalize_phone("(010) 6552.9988"), "01065529988");
+  EXPECT_EQ(normalize_phone("(010) 6552.9988"), "+861065529988");  // CN is the default region
   EXPECT_FALSE(normalize_phone("12"));
   EXPECT_FALSE(normalize_phone("138 abc"));
   EXPECT_FALSE(normalize_phone("1+38000"));

@@ -9,7 +9,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "cc/services/default_router.hpp"
 #include "cc/services/ingest_service.hpp"
+#include "fake_assignment_store.hpp"
 
 namespace cc::services {
 namespace {
@@ -57,18 +59,21 @@ class HeldIngestStore final : public IngestStore {
   bool released_ = false;
 };
 
-class OneAgentAssignment final : public AssignmentStore {
+// Every queued conversation goes to agent 7 in the next round.
+class OneAgentAssignment final : public testing::FakeAssignmentStore {
  public:
-  awaitable<Result<std::optional<domain::Conversation>>> assign_least_busy(domain::Id id) override {
-    ++calls;
-    domain::Conversation conversation;
-    conversation.id = id;
-    conversation.status = domain::ConversationStatus::open;
-    conversation.assignee_id = 7;
-    co_return std::optional<domain::Conversation>(conversation);
-  }
-  awaitable<Result<std::vector<domain::Id>>> queued_conversation_ids(int) override {
-    co_return std::vector<domain::Id>{};
+  awaitable<Result<RoundResult>> run_round(RoundOptions) override {
+    RoundResult round;
+    for (const auto& plan : enqueued) {
+      ++calls;
+      domain::Conversation conversation;
+      conversation.id = plan.conversation_id;
+      conversation.status = domain::ConversationStatus::open;
+      conversation.assignee_id = 7;
+      round.assigned.push_back(conversation);
+    }
+    enqueued.clear();
+    co_return round;
   }
   int calls = 0;
 };
@@ -130,8 +135,9 @@ struct Fixture {
   CountingEventStore event_store;
   RecordingBus bus;
   EventDispatcher events{event_store, bus};
-  AssignmentService assignment{assignment_store, events};
-  IngestService ingest{io.get_executor(), store, assignment, agents, events, metrics,
+  AssignmentService assignment{io.get_executor(), assignment_store, agents, events};
+  DefaultRouter router{assignment_store};
+  IngestService ingest{io.get_executor(), store, router, assignment, agents, events, metrics,
                        IngestOptions{10}};
   std::vector<Result<IngestResult>> results;
 

@@ -12,17 +12,31 @@
   if (window[KEY]) return; // the tag was included twice
   window[KEY] = true;
 
-  const T = /^zh/i.test(navigator.language || '') ? {
+  // Chinese where the browser lists Chinese before English (or data-lang="zh"), English otherwise.
+  const wantsZh = () => {
+    if (script.dataset.lang) return /^zh/i.test(script.dataset.lang);
+    for (const tag of navigator.languages || [navigator.language || '']) {
+      if (/^zh\b/i.test(tag)) return true;
+      if (/^en\b/i.test(tag)) return false;
+    }
+    return false;
+  };
+  const T = wantsZh() ? {
     title: '在线客服', open: '打开聊天', close: '关闭聊天', name: '姓名（可选）', email: '邮箱（可选）',
     input: '输入消息', send: '发送', hint: 'Enter 发送，Shift+Enter 换行', welcome: '您好！请留言，我们会尽快回复。',
     sending: '发送中…', sent: '已发送', failed: '发送失败', retry: '重试', offline: '连接中断，正在重连…',
-    badEmail: '请填写有效的邮箱地址', tooLong: '消息太长了', agent: '客服', me: '我'
+    badEmail: '请填写有效的邮箱地址', tooLong: '消息太长了', agent: '客服', me: '我', typing: '客服正在输入…',
+    csatQ: '请为本次服务打分', csatComment: '想说点什么吗？（可选）', csatSend: '提交评价', csatThanks: '感谢您的评价！',
+    csatRate: n => `${n} 星`, csatText: (n, c) => `评分：${n}/5${c ? `，${c}` : ''}`
   } : {
     title: 'Chat with us', open: 'Open chat', close: 'Close chat', name: 'Name (optional)', email: 'Email (optional)',
     input: 'Message', send: 'Send', hint: 'Enter to send, Shift+Enter for a new line',
     welcome: 'Hi! Leave us a message and we will reply soon.',
     sending: 'Sending…', sent: 'Sent', failed: 'Not sent', retry: 'Retry', offline: 'Connection lost, reconnecting…',
-    badEmail: 'Please enter a valid email address', tooLong: 'The message is too long', agent: 'Support', me: 'You'
+    badEmail: 'Please enter a valid email address', tooLong: 'The message is too long', agent: 'Support', me: 'You',
+    typing: 'Support is typing…', csatQ: 'How did we do?', csatComment: 'Anything to add? (optional)', csatSend: 'Send rating',
+    csatThanks: 'Thank you for your feedback!', csatRate: n => `${n} star${n > 1 ? 's' : ''}`,
+    csatText: (n, c) => `Rating: ${n}/5${c ? ` - ${c}` : ''}`
   };
 
   // --- State that survives a reload: token, resume point, unsent queue, recent messages. ---
@@ -73,10 +87,16 @@ input,textarea{width:100%;border:1px solid #ccc;border-radius:8px;padding:7px 9p
 .send{padding:0 14px;white-space:nowrap}
 .err{color:#b91c1c}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.typing{min-height:18px;padding:0 12px;font-size:12px;color:#6b7280;background:#f8f9fb}
+.csat{border-top:1px solid var(--l);padding:10px;display:grid;gap:6px;background:#fffbeb}
+.stars{display:flex;gap:4px}.stars button{background:#fff;color:#d97706;border:1px solid #fcd34d;font-size:18px;width:36px;height:32px}
+.stars button[aria-pressed=true]{background:#f59e0b;color:#fff}
 </style>
 <section class="panel" id="panel" role="dialog" aria-labelledby="title">
 <header><h2 id="title" data-t="title"></h2><span class="net" role="status"></span><button class="x" type="button" data-al="close">×</button></header>
 <ol class="log" role="log" aria-live="polite"><li class="sys" data-t="welcome"></ol>
+<div class="typing" role="status"></div>
+<div class="csat" hidden><div data-t="csatQ"></div><div class="stars" role="group" data-al="csatQ"></div><textarea class="csat-comment" rows="2" maxlength="1000" data-ph="csatComment" data-al="csatComment"></textarea><div class="row"><button type="button" class="send csat-send" data-t="csatSend" disabled></button></div></div>
 <form novalidate>
 <div class="pre"><input name="name" autocomplete="name" maxlength="60" data-al="name" data-ph="name"><input name="email" type="email" autocomplete="email" data-al="email" data-ph="email"></div>
 <label class="sr" for="text" data-t="input"></label>
@@ -94,6 +114,7 @@ input,textarea{width:100%;border:1px solid #ccc;border-radius:8px;padding:7px 9p
   const panel = $('.panel'), log = $('.log'), form = $('form'), text = $('#text'), net = $('.net');
   const launcher = $('.launcher'), badge = $('.badge'), pre = $('.pre'), note = $('.note'), x = $('.x');
   const nameIn = form.elements.name, emailIn = form.elements.email;
+  const typingLine = $('.typing'), csatBox = $('.csat'), stars = $('.stars'), csatComment = $('.csat-comment'), csatSend = $('.csat-send');
   host.className = inline ? 'inline' : 'float';
   launcher.hidden = x.hidden = inline; panel.hidden = !inline;
   if (inline) script.before(host); else (document.body || document.documentElement).append(host);
@@ -147,6 +168,7 @@ input,textarea{width:100%;border:1px solid #ccc;border-radius:8px;padding:7px 9p
     if (gt(m.id, st.lastId)) st.lastId = m.id;
     if (!byId.has(m.id)) {
       remember(m); showMessage(m);
+      if (m.direction === 'outbound') typingLine.textContent = '';
       if (m.direction === 'outbound' && panel.hidden) { badge.textContent = ++unread; badge.hidden = false; }
     }
     save(); chrome();
@@ -202,6 +224,8 @@ input,textarea{width:100%;border:1px solid #ccc;border-radius:8px;padding:7px 9p
       if (f.type === 'session.ready') { ready = true; fails = 0; chrome(); st.queue.forEach(sendWs); }
       else if (f.type === 'message') onMessage(d);
       else if (f.type === 'ack') onAck(d);
+      else if (f.type === 'typing') showTyping();
+      else if (f.type === 'csat.request' || f.type === 'conversation.closed') askCsat(d); // the tickets survey hook
       else if (f.type === 'error' && d.client_message_id) onFailed(d.client_message_id, d.detail);
       else if (f.type === 'error' && d.status === 401) dropSession(); // the close that follows starts a new session
     };
@@ -239,6 +263,40 @@ input,textarea{width:100%;border:1px solid #ccc;border-radius:8px;padding:7px 9p
   setInterval(() => { if (ready) Date.now() - pong > 60e3 ? drop(ws) : ws.send('{"type":"ping"}'); }, 25e3);
   addEventListener('online', () => { fails = 0; connect(); });
 
+  // --- Agent typing: shown for 4 s after each relay; a message from the agent ends it. ---
+  let typingTimer = 0;
+  const showTyping = () => {
+    typingLine.textContent = T.typing;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => { typingLine.textContent = ''; }, 4000);
+  };
+
+  // --- CSAT prompt: opened by a `csat.request` (or `conversation.closed`) frame from the server, or by
+  // the host page with document.dispatchEvent(new CustomEvent('cc-webchat:csat')). The rating goes to
+  // POST /widget/v1/csat {survey_id, conversation_id, rating, comment}; until the tickets module serves
+  // that route (404) it is sent as an ordinary message, which a text survey understands too. ---
+  let rating = 0, survey = {};
+  for (let n = 1; n <= 5; n++) {
+    const b = Object.assign(document.createElement('button'), { type: 'button', textContent: '★' });
+    b.setAttribute('aria-label', T.csatRate(n)); b.setAttribute('aria-pressed', 'false');
+    b.onclick = () => { rating = n; csatSend.disabled = false; for (const s of stars.children) s.setAttribute('aria-pressed', String(+s.dataset.n <= n)); };
+    b.dataset.n = n; stars.append(b);
+  }
+  const askCsat = d => {
+    if (st.csatDone && st.csatDone === (d && (d.survey_id || d.conversation_id))) return;
+    survey = d || {}; csatBox.hidden = false;
+    if (panel.hidden && !inline) { badge.textContent = ++unread; badge.hidden = false; }
+  };
+  csatSend.onclick = async () => {
+    const comment = csatComment.value.trim().slice(0, 1000);
+    csatBox.hidden = true;
+    const r = st.token && await api('POST', '/csat', { survey_id: survey.survey_id, conversation_id: survey.conversation_id, rating, comment });
+    if (!r || !r.ok) { const q = { cid: uuid(), content: T.csatText(rating, comment) }; st.queue.push(q); showPending(q); dispatch(q); }
+    st.csatDone = survey.survey_id || survey.conversation_id || true; save();
+    const li = document.createElement('li'); li.className = 'sys'; li.textContent = T.csatThanks; log.append(li);
+  };
+  document.addEventListener('cc-webchat:csat', e => askCsat(e.detail));
+
   // --- Composer ---
   const submit = () => {
     const content = text.value.trim();
@@ -252,6 +310,10 @@ input,textarea{width:100%;border:1px solid #ccc;border-radius:8px;padding:7px 9p
     showPending(q); chrome(); dispatch(q);
   };
   form.onsubmit = e => { e.preventDefault(); submit(); };
+  let typingSent = 0;
+  text.oninput = () => { // the agent sees "typing", at most every 1.5 s
+    if (ready && Date.now() - typingSent > 1500) { typingSent = Date.now(); ws.send('{"type":"typing"}'); }
+  };
   text.onkeydown = e => {
     // isComposing: the Enter that picks a Chinese/Japanese IME candidate must not send.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); submit(); }

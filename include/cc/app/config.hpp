@@ -60,16 +60,58 @@ struct Config {
     std::string port_file;  // when set, the bound SMTP port is written here (tests use port 0)
   } smtp;
   // --- attachments config ---
+  // Files that arrive with messages (e-mail attachments, inline images). A file over max_bytes,
+  // or past the first max_count of a message, is not stored: the message lists it as omitted.
+  struct Attachments {
+    int max_bytes = 10 * 1024 * 1024;  // decoded bytes per file (SMTP's message cap bounds the sum)
+    int max_count = 20;                // files kept per message
+  } attachments;
   // --- end attachments config ---
   // --- identity config ---
+  struct Identity {
+    std::string default_region = "CN";    // phone numbers without a country code
+    std::string extra_types;              // "name:kind:verified|claimed,..." (docs/identity.md)
+    int contradiction_window_hours = 72;  // a return and an exchange of one order this close
+  } identity;
   // --- end identity config ---
   // --- tickets config ---
+  struct Tickets {
+    int sla_poll_ms = 5000;  // how often the SLA timer pass runs (a pass also claims due rows)
+    bool csat_enabled = true;
+    std::string csat_message =
+        "How did we do? Reply with a number from 1 (poor) to 5 (excellent), and a comment if you like.";
+  } tickets;
   // --- end tickets config ---
   // --- routing engine config ---
+  struct Routing {
+    std::string data_dir;  // shipped intents and sentiment lexicons; empty: the build's data/
+  } routing;
   // --- end routing engine config ---
   // --- assignment config ---
+  // The assignment engine (issue 7): timer pass, offers, aging, VIP tiers of the default router.
+  struct Assignment {
+    int poll_ms = 1000;                  // a pass at least this often
+    int batch = 5000;                    // tasks per matching round
+    int aging_seconds = 60;              // +1 priority per this many seconds waited (0: off)
+    int max_missed_offers = 3;           // in a row, then the agent is set away
+    int position_interval_seconds = 60;  // queue position told at most this often (0: never)
+    std::string vip_tiers = "vip";       // comma-separated customer tiers routed at vip_priority
+    int vip_priority = 100;
+  } assignment;
   // --- end assignment config ---
   // --- sip config ---
+  // The voice channel's SIP redirect server (issue 5): UDP and TCP on the same port.
+  struct Sip {
+    bool enabled = true;
+    std::string host = "127.0.0.1";
+    int port = 5060;  // 0: any free port (tests), written to port_file
+    std::string port_file;
+    int max_message_bytes = 16 * 1024;
+    int max_connections = 256;
+    int idle_timeout_seconds = 120;
+    int t1_ms = 500;  // RFC 3261 timer T1; T2 = 8 * T1 (Timer G cap), Timer H = 64 * T1
+    int ring_timeout_seconds = 60;
+  } sip;
   // --- end sip config ---
 };
 

@@ -48,19 +48,49 @@
 #include "cc/store/pg/pg_webhook_repository.hpp"
 // --- end api channel and webhook includes ---
 // --- attachments includes ---
+#include "cc/api/attachment_routes.hpp"
+#include "cc/services/attachment_service.hpp"
+#include "cc/store/pg/pg_attachment_store.hpp"
 // --- end attachments includes ---
 // --- identity includes ---
+#include "cc/api/customer_routes.hpp"
+#include "cc/services/customer_service.hpp"
+#include "cc/services/identity_text.hpp"
+#include "cc/store/pg/pg_customer_store.hpp"
 // --- end identity includes ---
 // --- tickets includes ---
+#include "cc/api/ticket_routes.hpp"
+#include "cc/services/polling_loop.hpp"
+#include "cc/services/sla_engine.hpp"
+#include "cc/services/ticket_service.hpp"
+#include "cc/store/pg/pg_ticket_repository.hpp"
 // --- end tickets includes ---
 // --- routing engine includes ---
+#include "cc/api/routing_routes.hpp"
+#include "cc/services/routing_setup.hpp"
+#include "cc/store/pg/pg_routing_store.hpp"
 // --- end routing engine includes ---
 // --- assignment includes ---
+#include "cc/api/queue_routes.hpp"
+#include "cc/services/assignment_hooks.hpp"
+#include "cc/services/default_router.hpp"
+#include "cc/services/workflow_router.hpp"
+#include "cc/services/queue_service.hpp"
+#include "cc/store/pg/pg_assignment_store.hpp"
 // --- end assignment includes ---
 // --- sip includes ---
+#include "cc/channels/voice/sip_service.hpp"
+#include "cc/channels/voice/voice_config.hpp"
+#include "cc/channels/voice/voice_routes.hpp"
+#include "cc/store/pg/pg_voice_calls.hpp"
 // --- end sip includes ---
 
 namespace cc::app {
+
+// --- assignment functions ---
+services::AssignmentOptions assignment_options(const Config& config);
+services::DefaultRouterOptions default_router_options(const Config& config);
+// --- end assignment functions ---
 
 struct Wiring {
   Wiring(const Config& config, boost::asio::io_context& io);
@@ -82,7 +112,11 @@ struct Wiring {
   store::RedisEventBus bus;
 
   services::EventDispatcher events{event_store, bus};
-  services::AssignmentService assignment{conversation_repository, events};
+  // assignment: the engine and the built-in router (see the assignment block below).
+  store::PgAssignmentStore assignment_store{pool};
+  services::AssignmentService assignment{io.get_executor(), assignment_store, agent_repository, events,
+                                         assignment_options(config)};
+  services::DefaultRouter default_router{assignment_store, default_router_options(config)};
   services::AuthService auth;
   services::AgentService agents;
   services::ChannelAccountService channel_accounts{channel_account_repository, audit};
@@ -135,16 +169,51 @@ struct Wiring {
   std::unique_ptr<net::SmtpServer> smtp_server;
   // --- end email members ---
   // --- attachments members ---
+  store::PgAttachmentStore attachment_store{pool};
+  services::AttachmentService attachments{attachment_store, conversations};
+  api::AttachmentApiContext attachment_api{api, attachments};
   // --- end attachments members ---
-  // --- identity members ---
-  // --- end identity members ---
   // --- tickets members ---
+  store::PgTicketRepository ticket_repository{pool};
+  services::SlaEngine sla{ticket_repository, events, [] { return std::chrono::system_clock::now(); }};
+  services::TicketService tickets{ticket_repository, conversations, events, sla,
+                                  services::TicketSettings{config.tickets.csat_message, config.tickets.csat_enabled}};
+  api::TicketApiContext ticket_api{api, tickets, ticket_repository};
+  // The SLA timer pass; serve() starts it and stops it before the outbox.
+  services::PollingLoop sla_timers{io.get_executor(), "sla", [engine = &sla] { return engine->run_pass(50); }, 50,
+                                   std::chrono::milliseconds(config.tickets.sla_poll_ms)};
   // --- end tickets members ---
+  // --- identity members ---
+  store::PgCustomerStore customer_store{pool};
+  services::CustomerService customers{customer_store, audit, events, agent_repository, tickets,
+                                      std::chrono::hours(config.identity.contradiction_window_hours)};
+  // --- end identity members ---
   // --- routing engine members ---
+  services::RoutingData routing_data = services::load_routing_data(config.routing.data_dir);
+  store::PgIntentStore routing_intent_store{pool};
+  store::PgWorkflowStore routing_workflow_store{pool};
+  store::PgRoutingContextSource routing_context{pool};
+  services::IntentService routing_intents{routing_intent_store, bus, routing_data.shipped_examples,
+                                          routing_data.train_options};
+  services::RoutingWorkflowService routing_workflows{io.get_executor(), routing_workflow_store, bus};
+  services::RoutingEngine routing{services::RoutingEngineDeps{
+      routing_intents, routing_workflows, routing_context, assignment, tickets,
+      services::automated_sender(conversations), routing_data.sentiment, nullptr, {}}};
+  api::RoutingApiContext routing_api{api, routing_intents, routing_workflows, routing};
+  // Ingest routes through this: the active workflow, or the default router before one exists.
+  services::WorkflowRouter workflow_router{routing_workflows, routing, default_router};
   // --- end routing engine members ---
   // --- assignment members ---
+  services::QueueService queues{assignment_store, assignment, audit};
+  services::ConversationNotifier assignment_notifier{conversations};
+  services::AssignmentWakeSink assignment_wake{assignment};
+  api::AssignmentApiContext assignment_api{api, queues, assignment};
   // --- end assignment members ---
   // --- sip members ---
+  store::PgVoiceCalls voice_calls{pool};
+  channels::voice::VoiceContext voice{channel_accounts, ingest, voice_calls, tickets};
+  // Built here when sip.enabled; serve() starts it and shuts it down before the outbox.
+  std::unique_ptr<channels::voice::SipService> sip_service;
   // --- end sip members ---
 
   net::StaticFiles static_files;

@@ -2,6 +2,7 @@
 // Plain records that cross module boundaries. Ids are 64-bit database keys; the API prints them
 // as strings. Times are UTC system_clock points.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,20 @@ struct Identifier {
   std::string type;   // e.g. web_visitor, email, phone, member_id
   std::string value;  // already normalised
   bool verified = false;
+};
+
+// A file that came with an inbound message (e-mail attachment or inline image). Stored with the
+// message, in the same transaction, in the attachments table.
+struct InboundAttachment {
+  std::string filename;      // UTF-8, as the sender named it ("" when unnamed)
+  std::string content_type;  // lower-case type/subtype
+  std::string content;       // the decoded bytes; empty when omitted
+  std::string content_id;    // without angle brackets; inline parts are referenced as cid:<id>
+  bool inline_part = false;
+  // Non-empty: the adapter did not keep the bytes (over its size or count limit); the message
+  // metadata lists the file with this reason and `size`, and nothing is stored for it.
+  std::string omitted_reason;
+  std::size_t size = 0;  // decoded size in bytes (content.size() when kept)
 };
 
 // One message as a channel adapter hands it to the ingest pipeline.
@@ -45,6 +60,10 @@ struct InboundMessage {
   // Threaded channels: a message that replies to nothing starts a conversation of its own even
   // when the customer has another one open.
   bool starts_thread = false;
+  // Files that came with it. When non-empty the store writes metadata `attachments` (kept files
+  // with their ids, omitted ones with the reason) and links metadata `html`'s cid: references
+  // to the download route.
+  std::vector<InboundAttachment> attachments;
 };
 
 struct Message {
@@ -83,6 +102,7 @@ struct Agent {
   AgentStatus status = AgentStatus::offline;
   bool active = true;
   TimePoint created_at{};
+  std::optional<std::string> sip_uri;  // sip:/sips: address of the agent's phone on the PBX
 };
 
 struct ChannelAccount {

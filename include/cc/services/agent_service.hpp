@@ -24,6 +24,7 @@ struct AgentChanges {
   std::optional<std::string> password;
   std::optional<domain::Role> role;
   std::optional<bool> active;
+  std::optional<std::string> sip_uri;  // "" clears it
 };
 
 class AgentService {

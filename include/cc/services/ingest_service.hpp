@@ -3,10 +3,13 @@
 // whatever arrives while one batch is being committed goes into the next, so many messages share
 // one transaction and one commit (group commit). ingest() returns only after COMMIT, which is
 // when an adapter may acknowledge its provider. After commit it assigns new conversations and
-// emits events. Thread-safe.
+// emits events. Routing: a ConversationRouter decides (DefaultRouter until a workflow is
+// active) and the assignment engine queues and assigns. Thread-safe.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/strand.hpp>
 #include <deque>
+#include <map>
+#include <set>
 #include <mutex>
 #include <vector>
 
@@ -17,6 +20,7 @@
 #include "cc/services/ports/agent_repository.hpp"
 #include "cc/services/ports/ingest_observer.hpp"
 #include "cc/services/ports/ingest_store.hpp"
+#include "cc/services/routing_plan.hpp"
 
 namespace cc::services {
 
@@ -27,7 +31,8 @@ struct IngestOptions {
 class IngestService {
  public:
   IngestService(boost::asio::any_io_executor executor, IngestStore& store,
-                AssignmentService& assignment, AgentRepository& agents, EventDispatcher& events,
+                ConversationRouter& router, AssignmentService& assignment, AgentRepository& agents,
+                EventDispatcher& events,
                 metrics::Registry& metrics, IngestOptions options = {});
 
   boost::asio::awaitable<Result<IngestResult>> ingest(domain::InboundMessage message);
@@ -42,9 +47,14 @@ class IngestService {
   void enqueue(Pending pending);
   boost::asio::awaitable<void> flush_loop();
   boost::asio::awaitable<void> after_commit(std::vector<IngestResult> results);
+  // Routes the batch's unassigned routable conversations and queues them in one go; returns
+  // those assigned at once.
+  boost::asio::awaitable<std::map<domain::Id, domain::Conversation>> route_batch(
+      const std::vector<IngestResult>& results);
 
   boost::asio::any_io_executor executor_;
   IngestStore& store_;
+  ConversationRouter& router_;
   AssignmentService& assignment_;
   AgentRepository& agents_;
   EventDispatcher& events_;

@@ -70,7 +70,8 @@ class TaskQueue {
   virtual ~TaskQueue() = default;
   // Queues the conversation under the plan (replacing any earlier plan of it) and tries to
   // assign it at once. Idempotent per conversation.
-  virtual boost::asio::awaitable<Result<void>> enqueue(RoutingPlan plan) = 0;
+  // (Status, i.e. Result<Ok>: cc::Result<void> does not compile.)
+  virtual boost::asio::awaitable<Status> enqueue(RoutingPlan plan) = 0;
   virtual boost::asio::awaitable<Result<std::vector<CandidateVerdict>>> candidates(
       RoutingStep step, domain::Channel channel) = 0;
 };

@@ -4,6 +4,8 @@
 
 #include "cc/channels/email/email_loops.hpp"
 #include "cc/channels/email/email_text.hpp"
+#include "cc/crypto/encoding.hpp"
+#include "cc/crypto/hmac.hpp"
 #include "cc/domain/identifiers.hpp"
 #include "cc/domain/text_limits.hpp"
 
@@ -18,7 +20,9 @@ json parsed_email_json(const ParsedEmail& email) {
                            {"content_type", a.content_type},
                            {"size", a.size},
                            {"content_id", a.content_id},
-                           {"inline", a.inline_part}});
+                           {"inline", a.inline_part},
+                           {"sha256", a.omitted.empty() ? crypto::to_hex(crypto::sha256(a.content)) : ""},
+                           {"omitted", a.omitted}});
   }
   json out = {{"message_id", email.message_id},
               {"in_reply_to", email.in_reply_to},
@@ -104,20 +108,26 @@ std::optional<InboundEmail> to_inbound(const ParsedEmail& email, const InboundCo
   message.reply_address = reply_to;
   message.routable = out.machine_reason.empty();
 
-  json attachments = json::array();
+  // The bodies travel with the message; the ingest store keeps them in the same transaction and
+  // writes metadata `attachments` (with ids, or the reason a file was omitted) and links the
+  // HTML's cid: references to the download route.
   for (const auto& a : email.attachments) {
-    attachments.push_back({{"filename", a.filename},
-                           {"content_type", a.content_type},
-                           {"size", a.size},
-                           {"inline", a.inline_part},
-                           {"stored", false}});  // bodies are not kept yet (see README)
+    domain::InboundAttachment attachment;
+    attachment.filename = a.filename;
+    attachment.content_type = a.content_type.empty() ? std::string("application/octet-stream") : a.content_type;
+    attachment.content = a.content;
+    attachment.content_id = a.content_id;
+    attachment.inline_part = a.inline_part;
+    attachment.omitted_reason = a.omitted;
+    attachment.size = a.size;
+    message.attachments.push_back(std::move(attachment));
   }
   json metadata = {{"subject", email.subject},
                    {"message_id", email.message_id},
                    {"in_reply_to", email.in_reply_to},
                    {"references", email.references},
                    {"html", email.html},
-                   {"attachments", attachments},
+                   {"attachments", json::array()},
                    {"full_text", email.text},
                    {"auto_submitted", email.auto_submitted},
                    {"to", context.recipient}};

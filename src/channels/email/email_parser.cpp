@@ -129,11 +129,12 @@ std::vector<std::string> message_ids(GMimeParserOptions* options, const std::str
   return ids;
 }
 
-std::size_t object_size(GMimeObject* object) {
+// A message/rfc822 part as it was sent (kept as a .eml attachment).
+std::string object_bytes(GMimeObject* object) {
   GPtr<GMimeStream> stream(g_mime_stream_mem_new());
   g_mime_object_write_to_stream(object, nullptr, stream.get());
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
-  return bytes ? bytes->len : 0;
+  return bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
 }
 
 // Action / Status / Diagnostic-Code of the first recipient block of a message/delivery-status.
@@ -159,14 +160,21 @@ struct Walker {
   std::size_t parts = 0;
   bool in_report = false;
 
-  void add_attachment(GMimeObject* object, std::string filename, std::size_t size) {
+  void add_attachment(GMimeObject* object, std::string filename, std::string bytes) {
     EmailAttachment attachment;
     attachment.filename = truncate_utf8(to_valid_utf8(filename), 255);
     char* type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(object));
-    attachment.content_type = lower(safe(type));
+    attachment.content_type = truncate_utf8(to_valid_utf8(lower(safe(type))), 255);
     g_free(type);
-    attachment.size = size;
-    attachment.content_id = safe(g_mime_object_get_content_id(object));
+    attachment.size = bytes.size();
+    if (out.attachments.size() >= limits.max_attachments) {
+      attachment.omitted = "more than " + std::to_string(limits.max_attachments) + " attachments in one message";
+    } else if (bytes.size() > limits.max_attachment_bytes) {
+      attachment.omitted = "larger than the limit of " + std::to_string(limits.max_attachment_bytes) + " bytes";
+    } else {
+      attachment.content = std::move(bytes);
+    }
+    attachment.content_id = truncate_utf8(to_valid_utf8(safe(g_mime_object_get_content_id(object))), 255);
     GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object);
     attachment.inline_part = disposition && !g_mime_content_disposition_is_attachment(disposition);
     out.attachments.push_back(std::move(attachment));
@@ -194,7 +202,7 @@ struct Walker {
         return;
       }
       const auto subject = inner ? safe(g_mime_message_get_subject(inner)) : std::string();
-      add_attachment(object, (subject.empty() ? std::string("message") : subject) + ".eml", object_size(object));
+      add_attachment(object, (subject.empty() ? std::string("message") : subject) + ".eml", object_bytes(object));
       return;
     }
     if (!GMIME_IS_PART(object)) return;
@@ -222,8 +230,7 @@ struct Walker {
       out.html = part_text(object);
       return;
     }
-    const auto bytes = part_bytes(part);
-    add_attachment(object, safe(g_mime_part_get_filename(part)), bytes.size());
+    add_attachment(object, safe(g_mime_part_get_filename(part)), part_bytes(part));
   }
 };
 

@@ -105,7 +105,7 @@ awaitable<net::SmtpVerdict> EmailReceiver::deliver(net::SmtpEnvelope envelope, s
 
 awaitable<Result<EmailReceipt>> EmailReceiver::receive(domain::Id channel_account_id, std::string recipient,
                                                        std::string raw, std::optional<std::string> envelope_from) {
-  auto parsed = parse_email(raw);
+  auto parsed = parse_email(raw, parse_limits_);
   if (!parsed) co_return parsed.error();
   InboundContext context{channel_account_id, domain::normalize_email(recipient).value_or(recipient),
                          envelope_from.has_value(), envelope_from.value_or(""),

@@ -78,8 +78,9 @@ awaitable<Result<domain::Agent>> PgAgentRepository::update(domain::Id id, svc::A
         "password_hash = coalesce($3, password_hash), role = coalesce($4, role), "
         "active = coalesce($5, active), "
         "status = CASE WHEN coalesce($5, active) THEN status ELSE 'offline' END, "
+        "sip_uri = CASE WHEN $6::text IS NULL THEN sip_uri WHEN $6 = '' THEN NULL ELSE $6 END, "
         "updated_at = now() WHERE id = $1 RETURNING *) SELECT " + kAgentColumns + " FROM a",
-        id, patch.name, patch.password_hash, role_text(patch.role), patch.active);
+        id, patch.name, patch.password_hash, role_text(patch.role), patch.active, patch.sip_uri);
     if (rows.empty()) return Error::not_found("no such agent");
     tx.commit();
     return agent_from(rows[0]);

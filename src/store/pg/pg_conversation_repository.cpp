@@ -195,41 +195,4 @@ awaitable<Result<std::optional<domain::Conversation>>> PgConversationRepository:
   co_return co_await pool_.run(std::move(job));
 }
 
-awaitable<Result<std::optional<domain::Conversation>>> PgConversationRepository::assign_least_busy(
-    domain::Id conversation_id) {
-  auto job = [conversation_id](pqxx::connection& c) -> Result<std::optional<domain::Conversation>> {
-    pqxx::work tx(c);
-    const auto waiting = tx.exec_params(
-        "SELECT id FROM conversations WHERE id = $1 AND status = 'queued' FOR UPDATE SKIP LOCKED",
-        conversation_id);
-    if (waiting.empty()) return std::optional<domain::Conversation>{};
-    // The agent row lock serialises instances that pick the same agent at the same moment.
-    const auto agent = tx.exec(
-        "SELECT a.id FROM agents a WHERE a.status = 'online' AND a.active AND a.role = 'agent' "
-        "ORDER BY (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id "
-        "AND c.status = 'open'), a.status_changed_at, a.id LIMIT 1 FOR UPDATE OF a");
-    if (agent.empty()) return std::optional<domain::Conversation>{};
-    tx.exec_params(
-        "UPDATE conversations SET status = 'open', assignee_id = $2, assigned_at = now() WHERE id = $1",
-        conversation_id, agent[0][0].as<domain::Id>());
-    auto conversation = load_conversation(tx, conversation_id);
-    tx.commit();
-    return std::optional<domain::Conversation>(std::move(conversation));
-  };
-  co_return co_await pool_.run(std::move(job));
-}
-
-awaitable<Result<std::vector<domain::Id>>> PgConversationRepository::queued_conversation_ids(int limit) {
-  auto job = [limit](pqxx::connection& c) -> Result<std::vector<domain::Id>> {
-    pqxx::nontransaction tx(c);
-    std::vector<domain::Id> ids;
-    for (const auto& row : tx.exec_params(
-             "SELECT id FROM conversations WHERE status = 'queued' ORDER BY id LIMIT $1", limit)) {
-      ids.push_back(row[0].as<domain::Id>());
-    }
-    return ids;
-  };
-  co_return co_await pool_.run(std::move(job));
-}
-
 }  // namespace cc::store

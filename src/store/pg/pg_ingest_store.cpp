@@ -1,63 +1,12 @@
 #include "cc/async/log.hpp"
 #include "cc/domain/text_limits.hpp"
+#include "cc/store/pg/pg_identity_resolution.hpp"
+#include "cc/store/pg/pg_attachment_store.hpp"
 #include "cc/store/pg/pg_repositories.hpp"
 #include "cc/store/pg/pg_rows.hpp"
 
 namespace cc::store {
 namespace {
-
-// Finds the customer the identifiers name, or creates one. Only verified identifiers link to an
-// existing customer; claimed ones are recorded on the chosen customer and never merge anything.
-domain::Id resolve_customer(pqxx::transaction_base& tx,
-                            const std::vector<domain::Identifier>& identifiers,
-                            const std::optional<std::string>& display_name) {
-  std::optional<domain::Id> customer;
-  for (const auto& id : identifiers) {
-    if (!id.verified) continue;
-    const auto rows = tx.exec_params(
-        "SELECT customer_id FROM customer_identities WHERE type = $1 AND value = $2 AND verified",
-        id.type, id.value);
-    if (!rows.empty()) {
-      customer = rows[0][0].as<domain::Id>();
-      break;  // linking two customers that both match is the identity resolver's merge
-    }
-  }
-  if (!customer) {
-    customer = tx.exec_params("INSERT INTO customers (display_name) VALUES (coalesce($1, '')) RETURNING id",
-                              display_name)[0][0].as<domain::Id>();
-    // A concurrent first contact may have claimed the same verified identifier a moment ago:
-    // then this new customer is dropped and the other one used, so there is one customer.
-    for (const auto& id : identifiers) {
-      if (!id.verified) continue;
-      const auto inserted = tx.exec_params(
-          "INSERT INTO customer_identities (customer_id, type, value, verified) "
-          "VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING RETURNING id",
-          *customer, id.type, id.value);
-      if (inserted.empty()) {
-        const auto owner = tx.exec_params(
-            "SELECT customer_id FROM customer_identities WHERE type = $1 AND value = $2 AND verified",
-            id.type, id.value);
-        if (!owner.empty() && owner[0][0].as<domain::Id>() != *customer) {
-          tx.exec_params("DELETE FROM customer_identities WHERE customer_id = $1", *customer);
-          tx.exec_params("DELETE FROM customers WHERE id = $1", *customer);
-          customer = owner[0][0].as<domain::Id>();
-        }
-      }
-      break;
-    }
-  }
-  for (const auto& id : identifiers) {
-    tx.exec_params(
-        "INSERT INTO customer_identities (customer_id, type, value, verified) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        *customer, id.type, id.value, id.verified);
-  }
-  if (display_name && !display_name->empty()) {
-    tx.exec_params("UPDATE customers SET display_name = $2 WHERE id = $1 AND display_name = ''",
-                   *customer, *display_name);
-  }
-  return *customer;
-}
 
 domain::Conversation load_conversation(pqxx::transaction_base& tx, domain::Id id) {
   return conversation_from(tx.exec_params(
@@ -144,12 +93,17 @@ svc::IngestResult store_one(pqxx::transaction_base& tx, const domain::InboundMes
     if (auto duplicate = find_duplicate(tx, in)) return *duplicate;
     throw std::runtime_error("message vanished after a dedupe conflict");
   }
+  auto message = message_from(inserted[0]);
+  // --- attachments ---
+  // The files' bytes in the message's own transaction; its metadata lists them by id.
+  if (!in.attachments.empty()) message = store_message_attachments(tx, std::move(message), in.attachments);
+  // --- end attachments ---
   // The latest address the customer wrote from is where replies go.
   tx.exec_params(
       "UPDATE conversations SET last_message_at = now(), last_message_preview = $2, "
       "customer_address = CASE WHEN $3 = '' THEN customer_address ELSE $3 END WHERE id = $1",
       conversation_id, domain::preview_of(in.content), in.reply_address);
-  return svc::IngestResult{false, created, message_from(inserted[0]),
+  return svc::IngestResult{false, created, std::move(message),
                            load_conversation(tx, conversation_id)};
 }
 
@@ -167,17 +121,22 @@ awaitable<Result<std::vector<Result<svc::IngestResult>>>> PgIngestStore::store_b
       tx.commit();
       return results;
     } catch (const pqxx::sql_error& e) {
-      if (is_connection_failure(e.sqlstate())) throw;
+      // A lost connection, or a deadlock the pool retries the whole batch for.
+      if (is_connection_failure(e.sqlstate()) || is_retryable_conflict(e.sqlstate())) throw;
       async::module_logger("store")->warn("ingest batch refused ({}); storing one by one", e.what());
     }
     // One message the database refused must not fail the others: each gets its own transaction.
     Batch results;
     for (const auto& message : batch) {
-      try {
-        pqxx::work tx(c);
+      // Some messages are committed already: a deadlock here retries this message alone.
+      auto store_alone = [&message](pqxx::connection& connection) {
+        pqxx::work tx(connection);
         auto result = store_one(tx, message);
         tx.commit();
-        results.emplace_back(std::move(result));
+        return result;
+      };
+      try {
+        results.emplace_back(PgPool::run_retrying_conflicts(store_alone, c));
       } catch (const pqxx::sql_error& e) {
         if (is_connection_failure(e.sqlstate())) throw;
         results.emplace_back(Error::invalid(std::string("message refused: ") + e.what()));

@@ -33,7 +33,7 @@ const std::string kMessageColumns =
         "m.created_at") " AS created_ms";
 
 const std::string kAgentColumns =
-    "a.id, a.email, a.name, a.role, a.status, a.active, " CC_MILLIS("a.created_at") " AS created_ms";
+    "a.id, a.email, a.name, a.role, a.status, a.active, a.sip_uri, " CC_MILLIS("a.created_at") " AS created_ms";
 
 const std::string kChannelAccountColumns =
     "ca.id, ca.channel, ca.name, ca.config::text AS config, ca.active, " CC_MILLIS(
@@ -90,6 +90,7 @@ domain::Agent agent_from(const pqxx::row& row) {
   a.status = parse_or_throw<domain::AgentStatus>(row["status"], domain::parse_agent_status);
   a.active = row["active"].as<bool>();
   a.created_at = time_from_millis(row["created_ms"].as<std::int64_t>());
+  if (!row["sip_uri"].is_null()) a.sip_uri = row["sip_uri"].c_str();
   return a;
 }
 

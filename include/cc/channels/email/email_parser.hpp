@@ -19,6 +19,8 @@ struct EmailAttachment {
   std::size_t size = 0;       // decoded bytes
   std::string content_id;     // inline images referenced by cid:
   bool inline_part = false;
+  std::string content;        // the decoded bytes; empty when omitted
+  std::string omitted;        // why the bytes were not kept (over a limit); "" when kept
 };
 
 struct DeliveryStatus {
@@ -53,6 +55,11 @@ struct ParseLimits {
   std::size_t max_text_bytes = 256 * 1024;  // longer text bodies are cut
   std::size_t max_html_bytes = 256 * 1024;  // longer HTML is dropped (the text stays)
   std::size_t max_parts = 200;              // MIME parts looked at
+  // Attachments and inline images: one over max_attachment_bytes, or past the first
+  // max_attachments, keeps its facts but not its bytes (`omitted` says why). The SMTP message
+  // size limit bounds their sum.
+  std::size_t max_attachment_bytes = 10 * 1024 * 1024;
+  std::size_t max_attachments = 20;
 };
 
 // malformed when the input is not a message at all (no headers).

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "cc/channels/email/email_parser.hpp"
 #include "cc/net/smtp_session.hpp"
 #include "cc/services/channel_account_service.hpp"
 #include "cc/services/delivery_reports.hpp"
@@ -42,6 +43,12 @@ class EmailReceiver {
                                                        std::string recipient, std::string raw,
                                                        std::optional<std::string> envelope_from);
 
+  // Attachment limits of the parse (see ParseLimits). Call while wiring, before mail arrives.
+  void set_attachment_limits(std::size_t max_bytes, std::size_t max_count) {
+    parse_limits_.max_attachment_bytes = max_bytes;
+    parse_limits_.max_attachments = max_count;
+  }
+
   // The active email account receiving for `address` (plus-tags ignored); nullopt: none.
   boost::asio::awaitable<Result<std::optional<domain::Id>>> account_for(std::string address);
 
@@ -52,6 +59,7 @@ class EmailReceiver {
   services::IngestService& ingest_;
   services::DeliveryReports& reports_;
   services::EmailThreadStore& threads_;
+  ParseLimits parse_limits_;
   std::mutex mutex_;
   std::map<std::string, domain::Id> directory_;  // address -> account id
   std::chrono::steady_clock::time_point refreshed_{};

@@ -22,6 +22,8 @@ struct AgentPatch {
   std::optional<std::string> password_hash;
   std::optional<domain::Role> role;
   std::optional<bool> active;
+  // nullopt: unchanged; "": cleared; otherwise an already validated sip:/sips: URI.
+  std::optional<std::string> sip_uri;
 };
 
 struct AgentCredentials {

@@ -4,6 +4,7 @@
 // caller resumes on its own executor. A worker whose connection broke reconnects before its next
 // job; while PostgreSQL is unreachable every job answers ErrorCode::unavailable at once.
 #include <condition_variable>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -26,6 +27,12 @@ inline bool is_connection_failure(const std::string& sqlstate) {
   return sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0;
 }
 
+// 40P01 deadlock detected, 40001 serialization failure: retry the transaction.
+inline bool is_retryable_conflict(const std::string& sqlstate) {
+  return sqlstate == "40P01" || sqlstate == "40001";
+}
+inline constexpr int kConflictAttempts = 4;
+
 class PgPool {
  public:
   PgPool(std::string url, std::size_t size, metrics::Registry& metrics);
@@ -47,7 +54,7 @@ class PgPool {
               return std::move(completion).succeed(R(Error::unavailable("database unavailable")));
             }
             try {
-              std::move(completion).succeed(f(*connection));
+              std::move(completion).succeed(run_retrying_conflicts(f, *connection));
             } catch (const pqxx::broken_connection&) {
               std::move(completion).succeed(R(Error::unavailable("database connection lost")));
               throw;  // tells the worker to drop the connection
@@ -66,6 +73,20 @@ class PgPool {
 
   void stop();
   std::size_t size() const { return workers_.size(); }
+
+  // A deadlock or serialization failure rolls the whole transaction back and PostgreSQL asks the
+  // client to run it again: the job (which opens its own transaction) is re-run a few times.
+  template <class F>
+  static auto run_retrying_conflicts(F& f, pqxx::connection& connection) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return f(connection);
+      } catch (const pqxx::sql_error& e) {
+        if (attempt >= kConflictAttempts || !is_retryable_conflict(e.sqlstate())) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
+      }
+    }
+  }
 
  private:
   using Job = async::UniqueFunction<void(pqxx::connection*, std::exception_ptr)>;

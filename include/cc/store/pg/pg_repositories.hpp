@@ -4,7 +4,6 @@
 #include "cc/services/ports/agent_event_store.hpp"
 #include "cc/services/ports/agent_repository.hpp"
 #include "cc/services/ports/audit_log.hpp"
-#include "cc/services/ports/assignment_store.hpp"
 #include "cc/services/ports/channel_account_repository.hpp"
 #include "cc/services/ports/conversation_repository.hpp"
 #include "cc/services/ports/health_probe.hpp"
@@ -62,8 +61,7 @@ class PgChannelAccountRepository final : public svc::ChannelAccountRepository {
   PgPool& pool_;
 };
 
-class PgConversationRepository final : public svc::ConversationRepository,
-                                       public svc::AssignmentStore {
+class PgConversationRepository final : public svc::ConversationRepository {
  public:
   explicit PgConversationRepository(PgPool& pool) : pool_(pool) {}
   awaitable<Result<domain::Page<domain::Conversation>>> list(svc::ConversationQuery query) override;
@@ -83,10 +81,6 @@ class PgConversationRepository final : public svc::ConversationRepository,
                                                         std::string content) override;
   awaitable<Result<std::optional<domain::Conversation>>> live_conversation(
       domain::Id customer_id, domain::Id channel_account_id) override;
-
-  awaitable<Result<std::optional<domain::Conversation>>> assign_least_busy(
-      domain::Id conversation_id) override;
-  awaitable<Result<std::vector<domain::Id>>> queued_conversation_ids(int limit) override;
 
  private:
   PgPool& pool_;
