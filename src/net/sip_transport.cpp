@@ -52,11 +52,23 @@ SipTransport::~SipTransport() = default;
 
 void SipTransport::start() {
   const udp::endpoint endpoint(asio::ip::make_address(options_.address), options_.port);
-  udp_.open(endpoint.protocol());
-  udp_.bind(endpoint);
+  // UDP and TCP share one port. With port 0 the number UDP got may be taken for TCP: try again
+  // with another one a few times. A configured port that is taken is an error at once.
+  for (int attempt = 1;; ++attempt) {
+    udp_.open(endpoint.protocol());
+    udp_.bind(endpoint);
+    port_ = udp_.local_endpoint().port();
+    try {
+      listen_on(acceptor_, options_.address, port_);
+      break;
+    } catch (const boost::system::system_error&) {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      udp_.close(ignored);
+      if (options_.port != 0 || attempt >= 10) throw;
+    }
+  }
   udp_.set_option(asio::socket_base::receive_buffer_size(4 << 20));
-  port_ = udp_.local_endpoint().port();
-  listen_on(acceptor_, options_.address, port_);
   async::spawn_logged(udp_strand_, udp_loop(), "sip udp loop");
   async::spawn_logged(acceptor_.get_executor(), accept_loop(), "sip accept loop");
 }

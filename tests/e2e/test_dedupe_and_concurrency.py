@@ -118,7 +118,7 @@ class ConcurrencyTest(ServerTestCase):
         agent, agent_token = self.create_agent(online=True)
         # One agent takes every conversation of the burst: room for all of them.
         room = self.request("PUT", f"/api/v1/agents/{agent['id']}/routing",
-                            {"capacity": {"webchat": VISITORS + 10}}  # headroom: see issue 7 note, token=self.admin_token)
+                            {"capacity": {"webchat": VISITORS + 10}}, token=self.admin_token)  # headroom: see issue 7 note
         self.assertStatus(room, 200)
         agent_ws = await self.agent_socket(agent_token)
 
