@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cc/async/log.hpp"
 #include "cc/services/ticket_json.hpp"
 #include "cc/services/time_zones.hpp"
 
@@ -11,13 +12,7 @@ namespace {
 using boost::asio::awaitable;
 using nlohmann::json;
 
-std::shared_ptr<spdlog::logger> log() {
-  static auto logger = [] {
-    auto existing = spdlog::get("sla");
-    return existing ? existing : spdlog::default_logger()->clone("sla");
-  }();
-  return logger;
-}
+std::shared_ptr<spdlog::logger> log() { return async::module_logger("sla"); }
 
 constexpr const char* kWeekdays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cc/async/log.hpp"
 #include "cc/services/json_views.hpp"
 #include "cc/services/ticket_json.hpp"
 
@@ -11,13 +12,7 @@ namespace {
 using boost::asio::awaitable;
 using nlohmann::json;
 
-std::shared_ptr<spdlog::logger> log() {
-  static auto logger = [] {
-    auto existing = spdlog::get("tickets");
-    return existing ? existing : spdlog::default_logger()->clone("tickets");
-  }();
-  return logger;
-}
+std::shared_ptr<spdlog::logger> log() { return async::module_logger("tickets"); }
 
 TicketActor actor_of(const domain::Principal& principal) {
   return TicketActor{principal.agent_id, "agent"};
