@@ -97,6 +97,8 @@ std::vector<Field> fields_of(Config& c) {
       {"sip.t1_ms", "CC_SIP_T1_MS", &c.sip.t1_ms, {50, 5000}},
       {"sip.ring_timeout_seconds", "CC_SIP_RING_TIMEOUT_SECONDS", &c.sip.ring_timeout_seconds, {5, 3600}},
       // --- end sip config ---
+      // --- workbench config ---
+      // --- end workbench config ---
   };
 }
 

@@ -74,6 +74,8 @@ boost::asio::awaitable<void> shutdown_sequence(net::HttpServer& http, Wiring& wi
   // --- sip stop ---
   if (wiring.sip_service) co_await wiring.sip_service->shutdown();
   // --- end sip stop ---
+  // --- workbench stop ---
+  // --- end workbench stop ---
   wiring.outbox.stop();
   wiring.webhook_dispatcher.stop();
   wiring.wechat_token_cache.stop();
@@ -148,6 +150,8 @@ int serve(const Config& config) {
     spdlog::info("listening on sip://{}:{} (UDP and TCP)", config.sip.host, wiring.sip_service->port());
   }
   // --- end sip start ---
+  // --- workbench start ---
+  // --- end workbench start ---
   write_port_file(config.server.port_file, http.port());
   spdlog::info("listening on http://{}:{}", config.http.host, http.port());
 

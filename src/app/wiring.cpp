@@ -172,6 +172,8 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
                                                                 voice_calls, events, metrics);
   }
   // --- end sip wiring ---
+  // --- workbench wiring ---
+  // --- end workbench wiring ---
   router.set_fallback([files = &static_files](net::RequestContext& context) { return files->serve(context); });
 }
 

@@ -113,6 +113,8 @@ struct Config {
     int ring_timeout_seconds = 60;
   } sip;
   // --- end sip config ---
+  // --- workbench config ---
+  // --- end workbench config ---
 };
 
 // Looks up an environment variable; injectable so tests need not touch the real environment.

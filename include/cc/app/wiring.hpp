@@ -84,6 +84,8 @@
 #include "cc/channels/voice/voice_routes.hpp"
 #include "cc/store/pg/pg_voice_calls.hpp"
 // --- end sip includes ---
+// --- workbench includes ---
+// --- end workbench includes ---
 
 namespace cc::app {
 
@@ -215,6 +217,8 @@ struct Wiring {
   // Built here when sip.enabled; serve() starts it and shuts it down before the outbox.
   std::unique_ptr<channels::voice::SipService> sip_service;
   // --- end sip members ---
+  // --- workbench members ---
+  // --- end workbench members ---
 
   net::StaticFiles static_files;
   net::Router router;
