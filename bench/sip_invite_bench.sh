@@ -7,7 +7,7 @@
 # latency percentiles of INVITE -> 302 (sipp rtd), and how many decisions each path took.
 #
 # Usage: bench/sip_invite_bench.sh [rate/s (2000)] [calls (20000)] [agents (200)]
-# Reads CC_SERVER_BIN (default build/cc-server), BENCH_TMPDIR, CC_IO_THREADS, CC_DATABASE_POOL_SIZE.
+# Reads CC_SERVER_BIN (default build/cc-server), BENCH_TMPDIR, BENCH_SIPP_TIMEOUT (s, 60), CC_IO_THREADS, CC_DATABASE_POOL_SIZE.
 # Never fails on time; exit status 1 = an agent held two live calls, or sipp could not run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -75,7 +75,7 @@ hangups_pid=$!
 echo "sipp: $CALLS INVITEs at $RATE/s to 127.0.0.1:$sip_port, $AGENTS agents" >&2
 cd "$TMP"
 sipp -sf "$ROOT/tests/fixtures/sip/uac_invite_302.xml" -r "$RATE" -m "$CALLS" -l 20000 -i 127.0.0.1 \
-  -s +15550100 -key caller +8613812345199 -nostdin -nd -timeout 120s -timeout_error \
+  -s +15550100 -key caller +861390000 -nostdin -nd -timeout "${BENCH_SIPP_TIMEOUT:-60}s" -timeout_error \
   -trace_rtt -rtt_freq 1 -trace_stat -fd 1 -trace_err "127.0.0.1:$sip_port" >"$TMP/sipp.out" 2>&1 || true
 kill "$hangups_pid" 2>/dev/null || true
 hangups_pid=
@@ -108,6 +108,10 @@ PY
 echo "decisions by path:"; sql "SELECT CASE WHEN agent_id IS NULL THEN state ELSE 'agent' END, count(*) FROM voice_calls GROUP BY 1"
 bad=$(sql "SELECT count(*) FROM (SELECT agent_id FROM voice_calls WHERE state IN ('offered','ringing','answered')
            GROUP BY agent_id HAVING count(*) > 1) t")
-echo "agents holding two live calls: $bad"
+# Over the whole run, not just at the end: two calls of one agent whose offered..ended spans overlap.
+overlaps=$(sql "SELECT count(*) FROM voice_calls a JOIN voice_calls b ON a.agent_id = b.agent_id AND a.id < b.id
+                AND b.offered_at < coalesce(a.ended_at, 'infinity') AND a.offered_at < coalesce(b.ended_at, 'infinity')")
+echo "agents holding two live calls: $bad; overlapping offers to one agent over the run: $overlaps"
+bad=$((bad + overlaps))
 echo "server: $(grep -c . "$TMP/server.log") log lines; sipp tail:"; tail -5 "$TMP/sipp.out"
 [[ $bad == 0 ]]

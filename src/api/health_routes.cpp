@@ -9,13 +9,17 @@ using problem::problem_response;
 
 using boost::asio::awaitable;
 
+// Ready while PostgreSQL answers: it holds every durable write. Redis only carries events between
+// instances (clients catch up from PostgreSQL by sequence), so without it the instance stays in
+// the load balancer's rotation and says "degraded" instead of dropping out: taking every instance
+// out because a shared Redis is down would turn a degradation into an outage.
 awaitable<net::Response> readiness(ApiContext& api, net::RequestContext& context) {
   const bool database = co_await api.health.database_ready();
   const bool redis = api.bus.connected();
-  const bool ready = database && redis;
+  const char* status = !database ? "unavailable" : (redis ? "ready" : "degraded");
   co_return json_response(context.request,
-                          ready ? net::http::status::ok : net::http::status::service_unavailable,
-                          {{"status", ready ? "ready" : "unavailable"},
+                          database ? net::http::status::ok : net::http::status::service_unavailable,
+                          {{"status", status},
                            {"checks", {{"postgres", database ? "up" : "down"},
                                        {"redis", redis ? "up" : "down"}}}});
 }

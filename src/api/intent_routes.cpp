@@ -1,6 +1,7 @@
 // /api/v1/intents: admin definitions and CSV examples, training, and classify for any agent.
 #include "cc/api/json_body.hpp"
 #include "cc/api/request_auth.hpp"
+#include "cc/api/route_table.hpp"
 #include "cc/api/routing_routes.hpp"
 #include "cc/problem/problem.hpp"
 #include "cc/routing/intent_csv.hpp"
@@ -161,12 +162,12 @@ awaitable<net::Response> classify(RoutingApiContext& r, net::RequestContext& con
 
 void add_intent_routes(net::Router& router, RoutingApiContext& context) {
   using net::http::verb;
-  auto* r = &context;
-  router.add(verb::get, "/api/v1/intents", [r](auto& c) { return list(*r, c); });
-  router.add(verb::put, "/api/v1/intents", [r](auto& c) { return put(*r, c); });
-  router.add(verb::put, "/api/v1/intents/examples", [r](auto& c) { return put_examples(*r, c); });
-  router.add(verb::post, "/api/v1/intents/train", [r](auto& c) { return train(*r, c); });
-  router.add(verb::post, "/api/v1/intents/classify", [r](auto& c) { return classify(*r, c); });
+  add_route_table<RoutingApiContext>(router, context,
+                                     {{verb::get, "/api/v1/intents", &list},
+                                      {verb::put, "/api/v1/intents", &put},
+                                      {verb::put, "/api/v1/intents/examples", &put_examples},
+                                      {verb::post, "/api/v1/intents/train", &train},
+                                      {verb::post, "/api/v1/intents/classify", &classify}});
 }
 
 }  // namespace cc::api

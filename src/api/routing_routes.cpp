@@ -4,6 +4,7 @@
 
 #include "cc/api/json_body.hpp"
 #include "cc/api/request_auth.hpp"
+#include "cc/api/route_table.hpp"
 #include "cc/api/routing_routes.hpp"
 #include "cc/domain/time_format.hpp"
 #include "cc/problem/problem.hpp"
@@ -222,14 +223,14 @@ awaitable<net::Response> simulate(RoutingApiContext& r, net::RequestContext& con
 
 void add_routing_routes(net::Router& router, RoutingApiContext& context) {
   using net::http::verb;
-  auto* r = &context;
-  router.add(verb::get, "/api/v1/routing/workflow", [r](auto& c) { return get_workflow(*r, c); });
-  router.add(verb::put, "/api/v1/routing/workflow", [r](auto& c) { return put_workflow(*r, c); });
-  router.add(verb::post, "/api/v1/routing/workflow/validate", [r](auto& c) { return validate(*r, c); });
-  router.add(verb::post, "/api/v1/routing/workflow/activate", [r](auto& c) { return activate(*r, c); });
-  router.add(verb::get, "/api/v1/routing/workflow/versions", [r](auto& c) { return versions(*r, c); });
-  router.add(verb::post, "/api/v1/routing/workflow/rollback", [r](auto& c) { return rollback(*r, c); });
-  router.add(verb::post, "/api/v1/routing/simulate", [r](auto& c) { return simulate(*r, c); });
+  add_route_table<RoutingApiContext>(router, context,
+                                     {{verb::get, "/api/v1/routing/workflow", &get_workflow},
+                                      {verb::put, "/api/v1/routing/workflow", &put_workflow},
+                                      {verb::post, "/api/v1/routing/workflow/validate", &validate},
+                                      {verb::get, "/api/v1/routing/workflow/versions", &versions},
+                                      {verb::post, "/api/v1/routing/workflow/activate", &activate},
+                                      {verb::post, "/api/v1/routing/workflow/rollback", &rollback},
+                                      {verb::post, "/api/v1/routing/simulate", &simulate}});
 }
 
 }  // namespace cc::api

@@ -3,6 +3,7 @@
 #include "cc/api/json_body.hpp"
 #include "cc/api/request_auth.hpp"
 #include "cc/problem/problem.hpp"
+#include "cc/services/ticket_fields.hpp"
 #include "cc/services/ticket_json.hpp"
 
 namespace cc::api {
@@ -107,12 +108,52 @@ Result<services::TicketQuery> ticket_query(const net::RequestContext& context) {
   return query;
 }
 
+// What every handler starts with: the signed-in principal (of at least `role`), the {id} of the
+// path when the route has one, and the JSON body when it takes one (an empty body reads as {}
+// when `body` is Body::optional).
+enum class Body { none, required, optional };
+struct TicketRequest {
+  domain::Principal principal;
+  domain::Id id = 0;
+  json body;
+};
+
+awaitable<Result<TicketRequest>> begin(TicketApiContext& t, net::RequestContext& context, bool with_id,
+                                       Body body, domain::Role role = domain::Role::agent) {
+  auto principal = co_await authenticate_role(context, t.api.auth, role);
+  if (!principal) co_return principal.error();
+  TicketRequest request{std::move(*principal), 0, json::object()};
+  if (with_id) {
+    auto id = path_id(context);
+    if (!id) co_return id.error();
+    request.id = *id;
+  }
+  if (body == Body::required || (body == Body::optional && !context.request.body().empty())) {
+    auto parsed = parse_json_object(context);
+    if (!parsed) co_return parsed.error();
+    request.body = std::move(*parsed);
+  }
+  co_return request;
+}
+
+// 428 without If-Match; otherwise the version it names (empty for *).
+Result<std::optional<int>> required_if_match(const net::RequestContext& context) {
+  const auto match = if_match(context);
+  if (!match.present) return Error::invalid("If-Match");  // turned into 428 by the caller
+  return match.version;
+}
+
+net::Response precondition_required(const net::Request& request, const char* what) {
+  return precondition(request, status::precondition_required, "Precondition required",
+                      (std::string("send If-Match with the ") + what + "'s ETag").c_str());
+}
+
 awaitable<net::Response> list_tickets(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
+  auto r = co_await begin(t, context, false, Body::none);
+  if (!r) co_return problem_response(context.request, r.error());
   auto query = ticket_query(context);
   if (!query) co_return problem_response(context.request, query.error());
-  auto page = co_await t.tickets.list(*principal, *query);
+  auto page = co_await t.tickets.list(r->principal, *query);
   if (!page) co_return problem_response(context.request, page.error());
   json items = json::array();
   for (const auto& ticket : page->items) items.push_back(ticket_json(ticket));
@@ -120,48 +161,33 @@ awaitable<net::Response> list_tickets(TicketApiContext& t, net::RequestContext& 
 }
 
 awaitable<net::Response> create_ticket(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto ticket = co_await t.tickets.create(*principal, std::move(*body));
+  auto r = co_await begin(t, context, false, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto ticket = co_await t.tickets.create(r->principal, std::move(r->body));
   co_return ticket_response(context.request, ticket, status::created);
 }
 
 awaitable<net::Response> create_from_conversation(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto body = context.request.body().empty() ? Result<json>(json::object()) : parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto ticket = co_await t.tickets.create_from_conversation(*principal, *id, std::move(*body));
+  auto r = co_await begin(t, context, true, Body::optional);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto ticket = co_await t.tickets.create_from_conversation(r->principal, r->id, std::move(r->body));
   co_return ticket_response(context.request, ticket, status::created);
 }
 
 awaitable<net::Response> get_ticket(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto ticket = co_await t.tickets.get(*principal, *id);
+  auto r = co_await begin(t, context, true, Body::none);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto ticket = co_await t.tickets.get(r->principal, r->id);
   co_return ticket_response(context.request, ticket);
 }
 
 awaitable<net::Response> patch_ticket(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  const auto match = if_match(context);
-  if (!match.present) {
-    co_return precondition(context.request, status::precondition_required, "Precondition required",
-                           "send If-Match with the ticket's ETag");
-  }
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto ticket = co_await t.tickets.patch(*principal, *id, match.version, std::move(*body));
-  if (!ticket && ticket.error().code == ErrorCode::conflict && match.version &&
+  auto r = co_await begin(t, context, true, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto version = required_if_match(context);
+  if (!version) co_return precondition_required(context.request, "ticket");
+  auto ticket = co_await t.tickets.patch(r->principal, r->id, *version, std::move(r->body));
+  if (!ticket && ticket.error().code == ErrorCode::conflict && *version &&
       ticket.error().detail.find("changed since version") != std::string::npos) {
     co_return precondition(context.request, status::precondition_failed, "Precondition failed",
                            "the ticket changed; read it again and retry with its new ETag");
@@ -170,23 +196,19 @@ awaitable<net::Response> patch_ticket(TicketApiContext& t, net::RequestContext& 
 }
 
 awaitable<net::Response> transition(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto to_text = required_string(*body, "to", 32);
+  auto r = co_await begin(t, context, true, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto to_text = required_string(r->body, "to", 32);
   if (!to_text) co_return problem_response(context.request, to_text.error());
   auto to = domain::parse_ticket_state(*to_text);
   if (!to) {
     co_return problem_response(context.request,
                                Error::invalid("to must be new, open, pending, on_hold, solved or closed", "to"));
   }
-  auto ticket = co_await t.tickets.transition(*principal, *id, *to);
+  auto ticket = co_await t.tickets.transition(r->principal, r->id, *to);
   if (!ticket && ticket.error().code == ErrorCode::invalid_transition) {
     // 409 with the moves the ticket allows from where it is now.
-    auto current = co_await t.tickets.get(*principal, *id);
+    auto current = co_await t.tickets.get(r->principal, r->id);
     json allowed = json::array();
     if (current) {
       for (auto state : domain::allowed_transitions(current->state)) allowed.push_back(domain::to_string(state));
@@ -203,47 +225,35 @@ awaitable<net::Response> transition(TicketApiContext& t, net::RequestContext& co
 }
 
 awaitable<net::Response> transfer(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto ticket = co_await t.tickets.transfer(*principal, *id, std::move(*body));
+  auto r = co_await begin(t, context, true, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto ticket = co_await t.tickets.transfer(r->principal, r->id, std::move(r->body));
   co_return ticket_response(context.request, ticket);
 }
 
 awaitable<net::Response> add_note(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto text = required_string(*body, "body", domain::kTicketNoteMaxBytes);
+  auto r = co_await begin(t, context, true, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto text = required_string(r->body, "body", domain::kTicketNoteMaxBytes);
   if (!text) co_return problem_response(context.request, text.error());
-  auto note = co_await t.tickets.add_note(*principal, *id, *text);
+  auto note = co_await t.tickets.add_note(r->principal, r->id, *text);
   if (!note) co_return problem_response(context.request, note.error());
   co_return json_response(context.request, status::created, ticket_json(*note));
 }
 
 awaitable<net::Response> list_notes(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto notes = co_await t.tickets.notes(*principal, *id);
+  auto r = co_await begin(t, context, true, Body::none);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto notes = co_await t.tickets.notes(r->principal, r->id);
   co_return list_response(context.request, notes);
 }
 
 awaitable<net::Response> history(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
+  auto r = co_await begin(t, context, true, Body::none);
+  if (!r) co_return problem_response(context.request, r.error());
   auto page = page_request(context);
   if (!page) co_return problem_response(context.request, page.error());
-  auto entries = co_await t.tickets.history(*principal, *id, page->after, page->limit);
+  auto entries = co_await t.tickets.history(r->principal, r->id, page->after, page->limit);
   if (!entries) co_return problem_response(context.request, entries.error());
   json items = json::array();
   for (const auto& entry : entries->items) items.push_back(ticket_json(entry));
@@ -263,83 +273,62 @@ Result<domain::Id> body_id(const json& body, const char* key) {
 }
 
 awaitable<net::Response> merge(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto target = body_id(*body, "target_id");
+  auto r = co_await begin(t, context, true, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto target = body_id(r->body, "target_id");
   if (!target) co_return problem_response(context.request, target.error());
-  auto ticket = co_await t.tickets.merge(*principal, *id, *target);
+  auto ticket = co_await t.tickets.merge(r->principal, r->id, *target);
   co_return ticket_response(context.request, ticket);
 }
 
 awaitable<net::Response> add_link(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto related = body_id(*body, "related_ticket_id");
+  auto r = co_await begin(t, context, true, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto related = body_id(r->body, "related_ticket_id");
   if (!related) co_return problem_response(context.request, related.error());
-  auto kind = optional_string(*body, "kind", 32);
+  auto kind = optional_string(r->body, "kind", 32);
   if (!kind) co_return problem_response(context.request, kind.error());
-  auto links = co_await t.tickets.link(*principal, *id, *related, kind->value_or("related"));
+  auto links = co_await t.tickets.link(r->principal, r->id, *related, kind->value_or("related"));
   if (!links) co_return problem_response(context.request, links.error());
-  json out = json::array();
-  for (const auto& link : *links) out.push_back(ticket_json(link));
-  co_return json_response(context.request, status::created, json{{"items", std::move(out)}});
+  auto response = list_response(context.request, links);
+  response.result(status::created);
+  co_return response;
 }
 
 awaitable<net::Response> list_links(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto links = co_await t.tickets.links(*principal, *id);
+  auto r = co_await begin(t, context, true, Body::none);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto links = co_await t.tickets.links(r->principal, r->id);
   co_return list_response(context.request, links);
 }
 
 awaitable<net::Response> bulk(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate(context, t.api.auth);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto result = co_await t.tickets.bulk_update(*principal, std::move(*body));
+  auto r = co_await begin(t, context, false, Body::required);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto result = co_await t.tickets.bulk_update(r->principal, std::move(r->body));
   if (!result) co_return problem_response(context.request, result.error());
   co_return json_response(context.request, status::ok, *result);
 }
 
 awaitable<net::Response> list_policies(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate_role(context, t.api.auth, domain::Role::supervisor);
-  if (!principal) co_return problem_response(context.request, principal.error());
+  auto r = co_await begin(t, context, false, Body::none, domain::Role::supervisor);
+  if (!r) co_return problem_response(context.request, r.error());
   auto policies = co_await t.repository.sla_policies();
   co_return list_response(context.request, policies);
 }
 
 awaitable<net::Response> save_policy(TicketApiContext& t, net::RequestContext& context, bool create) {
-  auto principal = co_await authenticate_role(context, t.api.auth, domain::Role::admin);
-  if (!principal) co_return problem_response(context.request, principal.error());
+  auto r = co_await begin(t, context, !create, Body::required, domain::Role::admin);
+  if (!r) co_return problem_response(context.request, r.error());
   std::optional<int> version;
-  domain::Id id = 0;
   if (!create) {
-    auto path = path_id(context);
-    if (!path) co_return problem_response(context.request, path.error());
-    id = *path;
-    const auto match = if_match(context);
-    if (!match.present) {
-      co_return precondition(context.request, status::precondition_required, "Precondition required",
-                             "send If-Match with the policy's ETag");
-    }
-    version = match.version;
+    auto match = required_if_match(context);
+    if (!match) co_return precondition_required(context.request, "policy");
+    version = *match;
   }
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto policy = services::sla_policy_from(*body);
+  auto policy = services::sla_policy_from(r->body);
   if (!policy) co_return problem_response(context.request, policy.error());
-  policy->id = id;
+  policy->id = r->id;
   auto saved = co_await t.repository.save_sla_policy(std::move(*policy), version);
   if (!saved && saved.error().code == ErrorCode::conflict) {
     co_return precondition(context.request, status::precondition_failed, "Precondition failed",
@@ -352,32 +341,67 @@ awaitable<net::Response> save_policy(TicketApiContext& t, net::RequestContext& c
 }
 
 awaitable<net::Response> delete_policy(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate_role(context, t.api.auth, domain::Role::admin);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto id = path_id(context);
-  if (!id) co_return problem_response(context.request, id.error());
-  auto deleted = co_await t.repository.delete_sla_policy(*id);
+  auto r = co_await begin(t, context, true, Body::none, domain::Role::admin);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto deleted = co_await t.repository.delete_sla_policy(r->id);
   if (!deleted) co_return problem_response(context.request, deleted.error());
   co_return net::make_response(context.request, status::no_content, "", "application/json");
 }
 
 awaitable<net::Response> list_calendars(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate_role(context, t.api.auth, domain::Role::supervisor);
-  if (!principal) co_return problem_response(context.request, principal.error());
+  auto r = co_await begin(t, context, false, Body::none, domain::Role::supervisor);
+  if (!r) co_return problem_response(context.request, r.error());
   auto calendars = co_await t.repository.calendars();
   co_return list_response(context.request, calendars);
 }
 
 awaitable<net::Response> create_calendar(TicketApiContext& t, net::RequestContext& context) {
-  auto principal = co_await authenticate_role(context, t.api.auth, domain::Role::admin);
-  if (!principal) co_return problem_response(context.request, principal.error());
-  auto body = parse_json_object(context);
-  if (!body) co_return problem_response(context.request, body.error());
-  auto definition = services::calendar_definition_from(*body);
+  auto r = co_await begin(t, context, false, Body::required, domain::Role::admin);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto definition = services::calendar_definition_from(r->body);
   if (!definition) co_return problem_response(context.request, definition.error());
   auto saved = co_await t.repository.save_calendar(std::move(*definition));
   if (!saved) co_return problem_response(context.request, saved.error());
   co_return json_response(context.request, status::created, ticket_json(*saved));
+}
+
+// Custom field definitions: every agent reads them (forms need them); admins change them.
+awaitable<net::Response> list_fields(TicketApiContext& t, net::RequestContext& context) {
+  auto r = co_await begin(t, context, false, Body::none);
+  if (!r) co_return problem_response(context.request, r.error());
+  auto fields = co_await t.tickets.ticket_fields();
+  if (!fields) co_return problem_response(context.request, fields.error());
+  json items = json::array();
+  for (const auto& field : *fields) items.push_back(services::ticket_field_json(field));
+  co_return json_response(context.request, status::ok, json{{"items", std::move(items)}});
+}
+
+// POST /ticket-fields {key, ...} creates or replaces; PUT /ticket-fields/{key} takes the key from
+// the path.
+awaitable<net::Response> save_field(TicketApiContext& t, net::RequestContext& context, bool from_path) {
+  auto r = co_await begin(t, context, false, Body::required, domain::Role::admin);
+  if (!r) co_return problem_response(context.request, r.error());
+  if (from_path) {
+    const auto key = std::string(context.param("key"));
+    if (r->body.contains("key") && r->body["key"] != key) {
+      co_return problem_response(context.request, Error::invalid("key differs from the path", "key"));
+    }
+    r->body["key"] = key;
+  }
+  auto saved = co_await t.tickets.save_ticket_field(std::move(r->body));
+  if (!saved) co_return problem_response(context.request, saved.error());
+  co_return json_response(context.request, from_path ? status::ok : status::created,
+                          services::ticket_field_json(*saved));
+}
+
+awaitable<net::Response> delete_field(TicketApiContext& t, net::RequestContext& context) {
+  auto r = co_await begin(t, context, false, Body::none, domain::Role::admin);
+  if (!r) co_return problem_response(context.request, r.error());
+  const auto key = std::string(context.param("key"));
+  if (key.empty() || key.size() > 64) co_return problem_response(context.request, Error::not_found("no such ticket field"));
+  auto deleted = co_await t.tickets.delete_ticket_field(key);
+  if (!deleted) co_return problem_response(context.request, deleted.error());
+  co_return net::make_response(context.request, status::no_content, "", "application/json");
 }
 
 }  // namespace
@@ -400,6 +424,10 @@ void add_ticket_routes(net::Router& router, TicketApiContext& context) {
   router.add(verb::post, "/api/v1/tickets/{id}/links", [t](auto& c) { return add_link(*t, c); });
   router.add(verb::post, "/api/v1/conversations/{id}/ticket",
              [t](auto& c) { return create_from_conversation(*t, c); });
+  router.add(verb::get, "/api/v1/ticket-fields", [t](auto& c) { return list_fields(*t, c); });
+  router.add(verb::post, "/api/v1/ticket-fields", [t](auto& c) { return save_field(*t, c, false); });
+  router.add(verb::put, "/api/v1/ticket-fields/{key}", [t](auto& c) { return save_field(*t, c, true); });
+  router.add(verb::delete_, "/api/v1/ticket-fields/{key}", [t](auto& c) { return delete_field(*t, c); });
   router.add(verb::get, "/api/v1/sla-policies", [t](auto& c) { return list_policies(*t, c); });
   router.add(verb::post, "/api/v1/sla-policies", [t](auto& c) { return save_policy(*t, c, true); });
   router.add(verb::put, "/api/v1/sla-policies/{id}", [t](auto& c) { return save_policy(*t, c, false); });

@@ -72,9 +72,21 @@ std::vector<Field> fields_of(Config& c) {
       {"tickets.sla_poll_ms", "CC_TICKETS_SLA_POLL_MS", &c.tickets.sla_poll_ms, {50, 3600000}},
       {"tickets.csat_enabled", "CC_TICKETS_CSAT_ENABLED", &c.tickets.csat_enabled},
       {"tickets.csat_message", "CC_TICKETS_CSAT_MESSAGE", &c.tickets.csat_message},
+      {"tickets.auto_close_days", "CC_TICKETS_AUTO_CLOSE_DAYS", &c.tickets.auto_close_days, {0, 3650}},
+      {"tickets.followup_after_hours", "CC_TICKETS_FOLLOWUP_AFTER_HOURS", &c.tickets.followup_after_hours,
+       {0, 24 * 365}},
+      {"tickets.followup_message", "CC_TICKETS_FOLLOWUP_MESSAGE", &c.tickets.followup_message},
+      {"tickets.lifecycle_poll_ms", "CC_TICKETS_LIFECYCLE_POLL_MS", &c.tickets.lifecycle_poll_ms, {50, 3600000}},
       // --- end tickets config ---
       // --- routing engine config ---
       {"routing.data_dir", "CC_ROUTING_DATA_DIR", &c.routing.data_dir},
+      {"routing.bot_answer_threshold_percent", "CC_ROUTING_BOT_ANSWER_THRESHOLD_PERCENT",
+       &c.routing.bot_answer_threshold_percent, {1, 100}},
+      {"routing.faq_suggest_threshold_percent", "CC_ROUTING_FAQ_SUGGEST_THRESHOLD_PERCENT",
+       &c.routing.faq_suggest_threshold_percent, {0, 100}},
+      {"routing.bot_max_unresolved_turns", "CC_ROUTING_BOT_MAX_UNRESOLVED_TURNS",
+       &c.routing.bot_max_unresolved_turns, {1, 20}},
+      {"routing.mask_sensitive_words", "CC_ROUTING_MASK_SENSITIVE_WORDS", &c.routing.mask_sensitive_words},
       // --- end routing engine config ---
       // --- assignment config ---
       {"assignment.poll_ms", "CC_ASSIGNMENT_POLL_MS", &c.assignment.poll_ms, {50, 60000}},
@@ -83,6 +95,9 @@ std::vector<Field> fields_of(Config& c) {
       {"assignment.max_missed_offers", "CC_ASSIGNMENT_MAX_MISSED_OFFERS", &c.assignment.max_missed_offers, {1, 100}},
       {"assignment.position_interval_seconds", "CC_ASSIGNMENT_POSITION_INTERVAL_SECONDS",
        &c.assignment.position_interval_seconds, {0, 86400}},
+      {"assignment.position_channels", "CC_ASSIGNMENT_POSITION_CHANNELS", &c.assignment.position_channels},
+      {"assignment.expected_wait_window_seconds", "CC_ASSIGNMENT_EXPECTED_WAIT_WINDOW_SECONDS",
+       &c.assignment.expected_wait_window_seconds, {60, 86400}},
       {"assignment.vip_tiers", "CC_ASSIGNMENT_VIP_TIERS", &c.assignment.vip_tiers},
       {"assignment.vip_priority", "CC_ASSIGNMENT_VIP_PRIORITY", &c.assignment.vip_priority, {0, 1000}},
       // --- end assignment config ---

@@ -64,6 +64,7 @@ boost::asio::awaitable<void> shutdown_sequence(net::HttpServer& http, Wiring& wi
   // --- end identity stop ---
   // --- tickets stop ---
   wiring.sla_timers.stop();
+  wiring.ticket_lifecycle.stop();
   // --- end tickets stop ---
   // --- routing engine stop ---
   wiring.routing.stop();
@@ -129,6 +130,7 @@ int serve(const Config& config) {
   // --- end identity start ---
   // --- tickets start ---
   wiring.sla_timers.start();
+  wiring.ticket_lifecycle.start();
   // --- end tickets start ---
   // --- routing engine start ---
   async::spawn_logged(io.get_executor(), wiring.routing_intents.boot(), "routing intents start");

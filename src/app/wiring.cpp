@@ -21,7 +21,17 @@ services::AssignmentOptions assignment_options(const Config& config) {
   options.aging = std::chrono::seconds(a.aging_seconds);
   options.max_missed_offers = a.max_missed_offers;
   options.position_interval = std::chrono::seconds(a.position_interval_seconds);
-  if (a.position_interval_seconds == 0) options.position_channels.clear();
+  options.position_channels.clear();
+  for (std::size_t start = 0; a.position_interval_seconds > 0 && start <= a.position_channels.size();) {
+    const auto comma = std::min(a.position_channels.find(',', start), a.position_channels.size());
+    const auto channel = domain::parse_channel(a.position_channels.substr(start, comma - start));
+    // Voice and email have nowhere to show a system message while the customer waits.
+    if (channel && *channel != domain::Channel::voice && *channel != domain::Channel::email) {
+      options.position_channels.push_back(*channel);
+    }
+    start = comma + 1;
+  }
+  options.rate_window = std::chrono::seconds(a.expected_wait_window_seconds);
   return options;
 }
 
@@ -147,9 +157,21 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
   routing_workflows.subscribe();
   api::add_intent_routes(router, routing_api);
   api::add_routing_routes(router, routing_api);
+  api::add_faq_routes(router, bot_api);
+  api::add_sensitive_word_routes(router, bot_api);
+  ingest.add_observer(bot);  // compliance flags for sensitive words
   // --- end routing engine wiring ---
   // --- assignment wiring ---
   assignment.set_notifier(assignment_notifier);
+  assignment.set_exhausted_handler(assignment_exhausted);
+  // Tasks age by their workflow's priority_aging (the engine's default when it has none).
+  assignment.set_aging_source([this]() -> std::optional<std::pair<int, services::TaskAging>> {
+    const auto active = routing_workflows.active();
+    if (!active || active->version <= 0 || active->aging.every.count() <= 0 || active->aging.bump <= 0) {
+      return std::nullopt;
+    }
+    return std::pair{active->version, services::TaskAging{active->aging.every, active->aging.bump, active->aging.max}};
+  });
   events.add_sink(assignment_wake);
   api::add_queue_routes(router, assignment_api);
   api::add_offer_routes(router, assignment_api);
@@ -168,11 +190,13 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
     sip_options.timers.t2 = std::chrono::milliseconds(8 * config.sip.t1_ms);
     sip_options.ring_timeout_seconds = config.sip.ring_timeout_seconds;
     sip_service = std::make_unique<channels::voice::SipService>(io, std::move(sip_options), channel_accounts,
-                                                                ingest_store, customers, voice_calls,
-                                                                voice_calls, events, metrics);
+                                                                ingest_store, customers, assignment_voice,
+                                                                voice_calls, voice_calls, events, metrics);
   }
   // --- end sip wiring ---
   // --- workbench wiring ---
+  api::add_canned_reply_routes(router, canned_reply_api);
+  api::add_report_routes(router, report_api);
   // --- end workbench wiring ---
   router.set_fallback([files = &static_files](net::RequestContext& context) { return files->serve(context); });
 }

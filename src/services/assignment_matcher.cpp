@@ -102,6 +102,14 @@ int effective_priority(int priority, domain::TimePoint entered_at, domain::TimeP
   return priority + static_cast<int>(waited / aging);
 }
 
+int effective_priority(int priority, domain::TimePoint entered_at, domain::TimePoint now,
+                       const TaskAging& aging) {
+  if (aging.every.count() <= 0 || aging.bump <= 0 || now <= entered_at) return priority;
+  const auto periods = std::chrono::duration_cast<std::chrono::seconds>(now - entered_at) / aging.every;
+  const long long aged = static_cast<long long>(priority) + static_cast<long long>(periods) * aging.bump;
+  return static_cast<int>(std::min<long long>(std::max(priority, aging.max), aged));
+}
+
 CandidateVerdict candidate_verdict(const AgentSnapshot& agent, const QueueSettings* queue,
                                    const RoutingStep& step, domain::Channel channel,
                                    const std::string& language) {
@@ -152,7 +160,10 @@ MatchResult match_tasks(std::vector<TaskSnapshot> tasks, std::vector<AgentSnapsh
   order.reserve(tasks.size());
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     auto step = active_step(tasks[i].plan, options.now);
-    const auto priority = effective_priority(step.priority, tasks[i].plan.entered_at, options.now, options.aging);
+    const auto& task = tasks[i];
+    const auto priority = task.aging
+                              ? effective_priority(step.priority, task.plan.entered_at, options.now, *task.aging)
+                              : effective_priority(step.priority, task.plan.entered_at, options.now, options.aging);
     order.push_back({i, std::move(step), priority});
   }
   std::stable_sort(order.begin(), order.end(), [&](const Ordered& a, const Ordered& b) {
@@ -177,6 +188,9 @@ MatchResult match_tasks(std::vector<TaskSnapshot> tasks, std::vector<AgentSnapsh
   for (const auto& item : order) {
     if (open_agents.empty()) break;
     const auto& task = tasks[item.task];
+    // Steps ran out and the plan ends in a ticket or a closing message: the timer pass's
+    // claim_exhausted takes it, no agent does.
+    if (item.step.exhausted && task.plan.when_exhausted != RoutingPlan::WhenExhausted::default_queue) continue;
     const auto channel = task.plan.channel;
     const auto queue_it = queues.find(item.step.step.queue);
     if (queue_it == queues.end()) continue;  // unknown queue: waits until an admin creates it

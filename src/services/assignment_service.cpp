@@ -44,8 +44,8 @@ boost::asio::awaitable<std::vector<domain::Conversation>> AssignmentService::enq
     logger()->warn("queueing a batch failed: {}", stored.error().detail);
     co_return assigned;
   }
-  RoundOptions round{clock_(), options_.batch, options_.aging};
-  auto result = co_await store_.run_round(round);
+  auto round = round_options();
+  auto result = co_await store_.run_round(std::move(round));
   if (!result) {
     logger()->warn("assignment round failed: {}", result.error().detail);
     co_return assigned;
@@ -53,6 +53,28 @@ boost::asio::awaitable<std::vector<domain::Conversation>> AssignmentService::enq
   assigned = result->assigned;
   co_await publish_round(std::move(result).value());
   co_return assigned;
+}
+
+std::string position_notice_text(int position, std::optional<std::chrono::minutes> expected_wait,
+                                 const std::string& language) {
+  const auto n = std::to_string(position);
+  if (language == "zh") {
+    if (expected_wait) return "您目前排在第" + n + "位，预计等待约" + std::to_string(expected_wait->count()) + "分钟。";
+    return "您目前排在第" + n + "位，客服将尽快为您服务。";
+  }
+  if (expected_wait) {
+    const auto minutes = expected_wait->count();
+    return "You are number " + n + " in the queue; the expected wait is about " + std::to_string(minutes) +
+           (minutes == 1 ? " minute." : " minutes.");
+  }
+  return "You are number " + n + " in the queue; an agent will be with you shortly.";
+}
+
+RoundOptions AssignmentService::round_options() {
+  RoundOptions round{clock_(), options_.batch, options_.aging, {}};
+  std::lock_guard lock(aging_mutex_);
+  round.workflow_aging = workflow_aging_;
+  return round;
 }
 
 boost::asio::awaitable<int> AssignmentService::publish_round(RoundResult round) {
@@ -76,8 +98,8 @@ boost::asio::awaitable<int> AssignmentService::publish_round(RoundResult round) 
 boost::asio::awaitable<int> AssignmentService::assign_waiting() {
   int total = 0;
   for (int rounds = 0; rounds < 100; ++rounds) {
-    RoundOptions round{clock_(), options_.batch, options_.aging};
-    auto result = co_await store_.run_round(round);
+    auto round = round_options();
+    auto result = co_await store_.run_round(std::move(round));
     if (!result) {
       logger()->warn("assignment round failed: {}", result.error().detail);
       break;
@@ -130,19 +152,42 @@ boost::asio::awaitable<int> AssignmentService::run_pass() {
   } else {
     logger()->warn("releasing offline agents failed: {}", released.error().detail);
   }
-  const auto handled = co_await assign_waiting();
-  if (notifier_ && !options_.position_channels.empty()) {
-    auto notices = co_await store_.due_position_notices(now, options_.position_interval,
-                                                        options_.position_channels, 200);
-    if (notices) {
-      for (const auto& notice : *notices) {
-        co_await notifier_->tell(notice.conversation_id,
-                                 "You are number " + std::to_string(notice.position) +
-                                     " in the queue; an agent will be with you shortly.");
-      }
+  if (aging_source_) {
+    if (auto active = aging_source_()) {
+      std::lock_guard lock(aging_mutex_);
+      workflow_aging_[active->first] = active->second;
     }
   }
+  co_await end_exhausted(now);
+  const auto handled = co_await assign_waiting();
+  if (auto loads = co_await store_.queue_loads(options_.rate_window)) {
+    queue_stats_.update(*loads, now, options_.rate_window);
+  } else {
+    logger()->warn("reading queue figures failed: {}", loads.error().detail);
+  }
+  co_await tell_positions(now);
   co_return handled;
+}
+
+boost::asio::awaitable<void> AssignmentService::end_exhausted(domain::TimePoint now) {
+  if (!exhausted_) co_return;
+  auto claimed = co_await store_.claim_exhausted(now, options_.exhausted_batch);
+  if (!claimed) {
+    logger()->warn("claiming exhausted tasks failed: {}", claimed.error().detail);
+    co_return;
+  }
+  for (auto& task : *claimed) co_await exhausted_->handle(std::move(task));
+}
+
+boost::asio::awaitable<void> AssignmentService::tell_positions(domain::TimePoint now) {
+  if (!notifier_ || options_.position_channels.empty() || options_.position_interval.count() <= 0) co_return;
+  auto notices = co_await store_.due_position_notices(now, options_.position_interval,
+                                                      options_.position_channels, 200);
+  if (!notices) co_return;
+  for (const auto& notice : *notices) {
+    const auto wait = queue_stats_.expected_wait(notice.queue, notice.position);
+    co_await notifier_->tell(notice.conversation_id, position_notice_text(notice.position, wait, notice.language));
+  }
 }
 
 boost::asio::awaitable<Result<domain::Conversation>> AssignmentService::accept_offer(

@@ -72,7 +72,9 @@ std::vector<FaqMatch> FaqIndex::search(std::string_view text, std::size_t limit)
     const auto it = document_frequency_.find(query[q]);
     const double df = it == document_frequency_.end() ? 0 : it->second;
     idf[q] = std::log(1 + (n - df + 0.5) / (df + 0.5));
-    if (df > 0) best_possible += idf[q] * (kK1 + 1) / (1 + kK1);
+    // Grams no question has count too (at their idf), so a message sharing one rare gram with a
+    // question and nothing else does not look like a confident match.
+    best_possible += idf[q] * (kK1 + 1) / (1 + kK1);
   }
   std::map<std::size_t, double> best_per_entry;
   for (const auto& doc : docs_) {

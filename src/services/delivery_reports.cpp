@@ -16,6 +16,12 @@ bool known_status(const std::string& status) {
   return false;
 }
 
+// The workbench's send status (queued, sent, delivered, failed): a carrier's "undelivered" is a
+// failure to the agent, who may retry on another channel.
+std::string workbench_status(const std::string& delivery_status) {
+  return delivery_status == "undelivered" ? "failed" : delivery_status;
+}
+
 }  // namespace
 
 DeliveryReports::DeliveryReports(OutboxRepository& outbox, ConversationRepository& conversations,
@@ -34,7 +40,8 @@ boost::asio::awaitable<Status> DeliveryReports::record(domain::Id channel_accoun
   const auto& applied = **update;
   nlohmann::json data{{"conversation_id", id_text(applied.conversation_id)},
                       {"message_id", id_text(applied.message_id)},
-                      {"delivery_status", applied.status}};
+                      {"delivery_status", applied.status},
+                      {"status", workbench_status(applied.status)}};
   auto conversation = co_await conversations_.get(applied.conversation_id);
   if (conversation && conversation->assignee_id) {
     std::vector<AgentEvent> agent_events;

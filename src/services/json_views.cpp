@@ -1,6 +1,10 @@
 #include "cc/services/json_views.hpp"
 
+#include <memory>
+#include <mutex>
+
 #include "cc/domain/time_format.hpp"
+#include "cc/services/agent_text_filter.hpp"
 
 namespace cc::services {
 
@@ -12,17 +16,41 @@ json optional_id(const std::optional<domain::Id>& id) {
   return id ? json(id_text(*id)) : json(nullptr);
 }
 
+// --- routing engine: agent text filter ---
+namespace {
+std::mutex agent_filter_mutex;
+std::shared_ptr<const AgentTextFilter> agent_filter;
+
+std::string for_agents(const std::string& text) {
+  std::shared_ptr<const AgentTextFilter> filter;
+  {
+    std::lock_guard lock(agent_filter_mutex);
+    filter = agent_filter;
+  }
+  return filter && *filter ? (*filter)(text) : text;
+}
+}  // namespace
+
+void set_agent_text_filter(AgentTextFilter filter) {
+  auto next = std::make_shared<const AgentTextFilter>(std::move(filter));
+  std::lock_guard lock(agent_filter_mutex);
+  agent_filter = std::move(next);
+}
+// --- end routing engine: agent text filter ---
+
 json to_json(const domain::Message& message) {
   json metadata = message.metadata_json.empty()
                       ? json::object()
                       : json::parse(message.metadata_json, nullptr, false);
   if (!metadata.is_object()) metadata = json::object();
+  auto content = message.direction == domain::Direction::inbound ? for_agents(message.content) : message.content;
+  if (content != message.content) metadata["masked"] = true;
   return {{"id", id_text(message.id)},
           {"conversation_id", id_text(message.conversation_id)},
           {"direction", domain::to_string(message.direction)},
           {"sender_type", message.sender_type},
           {"sender_agent_id", optional_id(message.sender_agent_id)},
-          {"content", message.content},
+          {"content", std::move(content)},
           {"content_type", message.content_type},
           {"delivery_status", message.delivery_status},
           {"metadata", std::move(metadata)},
@@ -37,7 +65,7 @@ json to_json(const domain::Conversation& conversation) {
           {"customer_id", id_text(conversation.customer_id)},
           {"customer_name", conversation.customer_name},
           {"assignee_id", optional_id(conversation.assignee_id)},
-          {"last_message_preview", conversation.last_message_preview},
+          {"last_message_preview", for_agents(conversation.last_message_preview)},
           {"created_at", domain::format_time(conversation.created_at)},
           {"last_message_at", domain::format_time(conversation.last_message_at)},
           {"closed_at", conversation.closed_at ? json(domain::format_time(*conversation.closed_at))

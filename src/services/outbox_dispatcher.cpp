@@ -51,6 +51,22 @@ std::vector<std::vector<OutboxItem>> plan_waves(std::vector<OutboxItem> items, i
   return waves;
 }
 
+namespace {
+// message.status for the reply's author: the workbench shows each message's send status live.
+boost::asio::awaitable<void> emit_status(EventDispatcher& events, const OutboxItem& item,
+                                         std::string status, std::string error) {
+  const auto author = item.message.sender_agent_id;
+  if (!author) co_return;
+  nlohmann::json data{{"conversation_id", id_text(item.conversation_id)},
+                      {"message_id", id_text(item.message_id)},
+                      {"status", std::move(status)}};
+  if (!error.empty()) data["error"] = std::move(error);
+  std::vector<AgentEvent> list;
+  list.push_back(make_event(*author, "message.status", std::move(data)));
+  co_await events.emit(std::move(list));
+}
+}  // namespace
+
 // Counts a wave's deliveries down; the wave's runner waits on the timer until all are done.
 struct OutboxDispatcher::Wave {
   explicit Wave(boost::asio::strand<boost::asio::any_io_executor>& strand, int count)
@@ -180,8 +196,10 @@ boost::asio::awaitable<void> OutboxDispatcher::record(const OutboxItem& item, Se
     outcome.kind = SendOutcome::Kind::failed;
     outcome.reason = kDeadLetter;
   }
+  std::string status;  // what the author's workbench shows next; empty: nothing to tell
   switch (outcome.kind) {
     case SendOutcome::Kind::sent:
+      status = "sent";
       (void)co_await outbox_.mark_sent(item.id, outcome.provider_message_id);
       metrics_.counter("cc_outbox_sent_total", "Outbound messages sent", labels).inc();
       break;
@@ -190,6 +208,7 @@ boost::asio::awaitable<void> OutboxDispatcher::record(const OutboxItem& item, Se
       auto delay = backoff_delay(options_, attempt, std::uniform_real_distribution<>(0, 1)(random));
       if (outcome.retry_after) delay = std::max(delay, *outcome.retry_after);
       (void)co_await outbox_.schedule_retry(item.id, delay, outcome.error);
+      status = "queued";
       metrics_.counter("cc_outbox_retries_total", "Outbound send attempts to retry", labels).inc();
       break;
     }
@@ -198,6 +217,7 @@ boost::asio::awaitable<void> OutboxDispatcher::record(const OutboxItem& item, Se
       if (outcome.reason == "in_doubt") {
         log->warn("outbox {} in doubt after a restart; left for an agent", item.id);
         (void)co_await outbox_.mark_in_doubt(item.id, outcome.error);
+        status = "failed";
         metrics_.counter("cc_outbox_in_doubt_total", "Outbound messages left in doubt", labels).inc();
         break;
       }
@@ -209,9 +229,14 @@ boost::asio::awaitable<void> OutboxDispatcher::record(const OutboxItem& item, Se
       }
       log->warn("outbox {} dead-lettered after {} attempts: {}", item.id, attempt, outcome.error);
       (void)co_await outbox_.mark_failed(item.id, outcome.error, outcome.reason);
+      status = "failed";
       metrics_.counter("cc_outbox_failed_total", "Outbound messages dead-lettered", labels).inc();
       break;
     }
+  }
+  if (!status.empty()) {
+    const std::string error = status == "sent" ? std::string() : outcome.error;
+    co_await emit_status(events_, item, std::move(status), error);
   }
 }
 

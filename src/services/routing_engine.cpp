@@ -1,9 +1,11 @@
 // RoutingEngine::route: facts -> rule -> actions -> plan.
 #include "cc/services/routing_engine.hpp"
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include "cc/routing/unicode.hpp"
+#include "cc/services/bot_service.hpp"
 
 namespace cc::services {
 namespace {
@@ -49,7 +51,7 @@ TaskContext RoutingEngine::classify(std::string_view text, std::string channel) 
 
 boost::asio::awaitable<void> RoutingEngine::run_actions(const WorkflowActions& actions,
                                                         const IngestResult& result,
-                                                        const TaskContext& task) {
+                                                        const TaskContext& task, const std::string& rule) {
   const auto conversation = result.conversation.id;
   // Actions that talk to the customer or open tickets run once, on the conversation's first message.
   if (!result.conversation_created) co_return;
@@ -72,11 +74,33 @@ boost::asio::awaitable<void> RoutingEngine::run_actions(const WorkflowActions& a
     auto created = co_await deps_.tickets.create_ticket(std::move(ticket));
     if (!created) spdlog::warn("routing: ticket for conversation {} failed: {}", conversation, created.error().detail);
   }
-  if (actions.notify_supervisor || !actions.tags.empty()) {
-    // No supervisor-notice or conversation-tag port yet (see docs/routing.md): logged for now.
-    spdlog::info("routing: conversation {} tags={} notify_supervisor={}", conversation,
-                 actions.tags.size(), actions.notify_supervisor);
+  if (!actions.tags.empty()) {
+    if (deps_.bot) {
+      auto tagged = co_await deps_.bot->store().tag(conversation, result.conversation.customer_id, actions.tags);
+      if (!tagged) spdlog::warn("routing: tags for conversation {} failed: {}", conversation, tagged.error().detail);
+    } else {
+      spdlog::info("routing: conversation {} tags={} (no store)", conversation, actions.tags.size());
+    }
   }
+  if (actions.notify_supervisor) {
+    if (deps_.notify_supervisor) {
+      co_await deps_.notify_supervisor(conversation, rule, "rule");
+    } else {
+      spdlog::info("routing: conversation {} notify_supervisor by rule {} (no notifier)", conversation, rule);
+    }
+  }
+}
+
+boost::asio::awaitable<RoutingDecision> RoutingEngine::block(const IngestResult& result, const std::string& why) {
+  spdlog::info("routing: conversation {} blocked as spam ({})", result.conversation.id, why);
+  if (deps_.bot) {
+    auto blocked = co_await deps_.bot->store().block_spam(result.conversation.id, result.conversation.customer_id);
+    if (!blocked) spdlog::warn("routing: spam block of conversation {} failed: {}", result.conversation.id,
+                               blocked.error().detail);
+  }
+  RoutingDecision decision;
+  decision.kind = RoutingDecision::Kind::blocked;
+  co_return decision;
 }
 
 boost::asio::awaitable<RoutingDecision> RoutingEngine::route(const IngestResult& result) {
@@ -92,6 +116,11 @@ boost::asio::awaitable<RoutingDecision> RoutingEngine::route(const IngestResult&
   } else {
     task.customer.id = result.conversation.customer_id;  // route on what we know
   }
+  // A customer blocked as spam stays blocked (an admin removes the tag to lift it).
+  if (std::find(task.customer.tags.begin(), task.customer.tags.end(), "spam") != task.customer.tags.end()) {
+    const std::string why = "customer tagged spam";
+    co_return co_await block(result, why);
+  }
   const auto workflow = deps_.workflows.active();
   const TaskFacts facts(task, deps_.queue_stats, *workflow, at);
   const auto choice = choose_rule(*workflow, facts, at);
@@ -100,11 +129,14 @@ boost::asio::awaitable<RoutingDecision> RoutingEngine::route(const IngestResult&
                 task.intent, rule.name, workflow->version);
 
   if (rule.actions.block) {
-    spdlog::info("routing: conversation {} blocked as spam by rule {}", result.conversation.id, rule.name);
-    decision.kind = RoutingDecision::Kind::blocked;
-    co_return decision;
+    const std::string why = "rule " + rule.name;
+    co_return co_await block(result, why);
   }
-  co_await run_actions(rule.actions, result, task);
+  co_await run_actions(rule.actions, result, task, rule.name);
+  if (rule.actions.bot_first && !choice.outside_hours) {
+    auto answered = co_await bot_turn(result, task);
+    if (answered) co_return std::move(*answered);
+  }
 
   PlanInput input{result.conversation.id, result.conversation.channel, task.language,
                   task.customer.last_agent_id, result.conversation.created_at};
@@ -119,9 +151,13 @@ boost::asio::awaitable<RoutingDecision> RoutingEngine::route(const IngestResult&
       if (outside.action == OutsideHours::Action::ticket && result.conversation_created) {
         WorkflowActions ticket_only;
         ticket_only.create_ticket = TicketAction{};
-        co_await run_actions(ticket_only, result, task);
+        co_await run_actions(ticket_only, result, task, rule.name);
       }
-      co_return decision;  // ignored: left for business hours (ticket) or answered (close)
+      if (outside.action == OutsideHours::Action::close && deps_.close_conversation) {
+        auto closed = co_await deps_.close_conversation(result.conversation.id);
+        if (!closed) spdlog::warn("routing: outside-hours close failed: {}", closed.error().detail);
+      }
+      co_return decision;  // ignored: left for business hours (ticket) or answered and closed
     }
     if (!outside.queue.empty()) {
       WorkflowRule queue_rule;
@@ -155,6 +191,7 @@ void RoutingEngine::start(boost::asio::any_io_executor executor) {
       [self]() -> boost::asio::awaitable<int> {
         co_await self->deps_.workflows.refresh();
         co_await self->deps_.intents.reload_if_notified();
+        if (self->deps_.bot) co_await self->deps_.bot->refresh();  // FAQ / sensitive words of other instances
         co_return 0;
       },
       1, std::chrono::milliseconds(1000));

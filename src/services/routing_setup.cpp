@@ -24,11 +24,31 @@ std::optional<std::string> read_text(const std::string& path) {
   return out.str();
 }
 
-boost::asio::awaitable<Status> send_system(ConversationService* conversations, domain::Id conversation_id,
-                                           std::string content) {
-  auto sent = co_await conversations->send_automated(conversation_id, "system", std::move(content));
+boost::asio::awaitable<Status> send_as(ConversationService* conversations, std::string sender_type,
+                                       domain::Id conversation_id, std::string content) {
+  auto sent = co_await conversations->send_automated(conversation_id, std::move(sender_type), std::move(content));
   if (!sent) co_return sent.error();
   co_return Ok{};
+}
+
+boost::asio::awaitable<Status> close_as_system(ConversationService* conversations, domain::Id conversation_id) {
+  const domain::Principal system{0, domain::Role::admin, {}};
+  auto closed = co_await conversations->close(system, conversation_id);
+  if (!closed) co_return closed.error();
+  co_return Ok{};
+}
+
+boost::asio::awaitable<void> notify_supervisors(EventDispatcher* events, BotStore* store, domain::Id conversation_id,
+                                                std::string rule, std::string reason) {
+  auto ids = co_await store->supervisor_ids();
+  if (!ids) {
+    spdlog::warn("routing: supervisors unavailable for conversation {}: {}", conversation_id, ids.error().detail);
+    co_return;
+  }
+  const nlohmann::json data{{"conversation_id", std::to_string(conversation_id)}, {"rule", rule}, {"reason", reason}};
+  std::vector<AgentEvent> notices;
+  for (const auto id : *ids) notices.push_back(make_event(id, "conversation.flagged", data));
+  co_await events->emit(std::move(notices));
 }
 
 }  // namespace
@@ -65,10 +85,23 @@ RoutingData load_routing_data(const std::string& data_dir) {
   return data;
 }
 
-AutomatedSender automated_sender(ConversationService& conversations) {
+AutomatedSender automated_sender(ConversationService& conversations, std::string sender_type) {
   auto* service = &conversations;
-  return [service](domain::Id conversation_id, std::string content) {
-    return send_system(service, conversation_id, std::move(content));
+  return [service, sender_type](domain::Id conversation_id, std::string content) {
+    return send_as(service, sender_type, conversation_id, std::move(content));
+  };
+}
+
+ConversationCloser conversation_closer(ConversationService& conversations) {
+  auto* service = &conversations;
+  return [service](domain::Id conversation_id) { return close_as_system(service, conversation_id); };
+}
+
+SupervisorNotifier supervisor_notifier(EventDispatcher& events, BotStore& store) {
+  auto* dispatcher = &events;
+  auto* bot_store = &store;
+  return [dispatcher, bot_store](domain::Id conversation_id, std::string rule, std::string reason) {
+    return notify_supervisors(dispatcher, bot_store, conversation_id, std::move(rule), std::move(reason));
   };
 }
 

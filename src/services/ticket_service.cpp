@@ -4,6 +4,7 @@
 
 #include "cc/async/log.hpp"
 #include "cc/services/json_views.hpp"
+#include "cc/services/ticket_fields.hpp"
 #include "cc/services/ticket_json.hpp"
 
 namespace cc::services {
@@ -26,11 +27,17 @@ Result<std::optional<domain::Id>> optional_body_id(const json& body, const char*
   return *patch->assignee_id;
 }
 
+Status refuse_if_closed(const domain::Ticket& ticket) {
+  if (ticket.state != domain::TicketState::closed) return Ok{};
+  return Error::conflict("closed tickets are immutable; open a follow-up ticket");
+}
+
 }  // namespace
 
-TicketService::TicketService(TicketRepository& tickets, ConversationService& conversations,
-                             EventDispatcher& events, SlaEngine& sla, TicketSettings settings)
-    : tickets_(tickets), conversations_(conversations), events_(events), sla_(sla),
+TicketService::TicketService(TicketRepository& tickets, TicketLifecycleStore& lifecycle,
+                             ConversationService& conversations, EventDispatcher& events, SlaEngine& sla,
+                             TicketSettings settings)
+    : tickets_(tickets), lifecycle_(lifecycle), conversations_(conversations), events_(events), sla_(sla),
       settings_(std::move(settings)) {}
 
 awaitable<Result<domain::Ticket>> TicketService::create(const domain::Principal& actor, json body) {
@@ -77,6 +84,10 @@ awaitable<Result<domain::Ticket>> TicketService::create_as(TicketActor actor, js
   if (patch->tags) ticket.tags = *patch->tags;
   if (patch->custom_fields_json) ticket.custom_fields_json = *patch->custom_fields_json;
   ticket.source = std::move(source);
+  // Required custom fields bind the people who create tickets, not routing or voice.
+  if (auto checked = co_await check_fields(ticket.custom_fields_json, actor.agent_id.has_value()); !checked) {
+    co_return checked.error();
+  }
 
   // The SLA policy: conditions on priority, tier, channel and type.
   domain::SlaFacts facts{std::string(domain::to_string(ticket.priority)), "standard", "",
@@ -112,12 +123,44 @@ awaitable<Result<domain::Ticket>> TicketService::create_as(TicketActor actor, js
   co_return created;
 }
 
-awaitable<Result<domain::Ticket>> TicketService::get(const domain::Principal&, domain::Id id) {
-  co_return co_await tickets_.get(id);
+awaitable<Result<domain::Ticket>> TicketService::visible(const domain::Principal& viewer, domain::Id id) {
+  auto ticket = co_await tickets_.get(id);
+  if (!ticket || viewer.role != domain::Role::agent) co_return ticket;
+  auto may = co_await lifecycle_.agent_may_see(viewer.agent_id, id);
+  if (!may) co_return may.error();
+  if (!*may) co_return Error::not_found("no such ticket");
+  co_return ticket;
 }
 
-awaitable<Result<domain::Page<domain::Ticket>>> TicketService::list(const domain::Principal&, TicketQuery query) {
+awaitable<Status> TicketService::check_fields(const std::string& custom_fields_json, bool require_all) {
+  auto fields = co_await lifecycle_.ticket_fields();
+  if (!fields) co_return fields.error();
+  const auto values = json::parse(custom_fields_json, nullptr, false);
+  co_return check_custom_fields(*fields, values, require_all);
+}
+
+awaitable<Result<domain::Ticket>> TicketService::get(const domain::Principal& viewer, domain::Id id) {
+  co_return co_await visible(viewer, id);
+}
+
+awaitable<Result<domain::Page<domain::Ticket>>> TicketService::list(const domain::Principal& viewer,
+                                                                    TicketQuery query) {
+  if (viewer.role == domain::Role::agent) query.visible_to_agent = viewer.agent_id;
   co_return co_await tickets_.list(std::move(query));
+}
+
+awaitable<Result<std::vector<TicketFieldDefinition>>> TicketService::ticket_fields() {
+  co_return co_await lifecycle_.ticket_fields();
+}
+
+awaitable<Result<TicketFieldDefinition>> TicketService::save_ticket_field(json body) {
+  auto field = ticket_field_from(body);
+  if (!field) co_return field.error();
+  co_return co_await lifecycle_.save_ticket_field(std::move(*field));
+}
+
+awaitable<Status> TicketService::delete_ticket_field(std::string key) {
+  co_return co_await lifecycle_.delete_ticket_field(std::move(key));
 }
 
 awaitable<Result<domain::Ticket>> TicketService::patch(const domain::Principal& actor, domain::Id id,
@@ -125,10 +168,22 @@ awaitable<Result<domain::Ticket>> TicketService::patch(const domain::Principal& 
   auto patch = ticket_patch_from(body);
   if (!patch) co_return patch.error();
   if (patch->empty()) co_return Error::invalid("nothing to change");
-  auto current = co_await tickets_.get(id);
+  auto current = co_await visible(actor, id);
   if (!current) co_return current;
-  if (current->state == domain::TicketState::closed) {
-    co_return Error::conflict("closed tickets are immutable; open a follow-up ticket");
+  if (auto open = refuse_if_closed(*current); !open) co_return open.error();
+  if (patch->custom_fields_json) {
+    // Keys sent replace, null clears; a required field may not be cleared.
+    const auto changes = json::parse(*patch->custom_fields_json);
+    auto fields = co_await lifecycle_.ticket_fields();
+    if (!fields) co_return fields.error();
+    if (auto checked = check_custom_fields(*fields, changes, false); !checked) co_return checked.error();
+    for (const auto& field : *fields) {
+      if (field.required && changes.contains(field.key) && changes[field.key].is_null()) {
+        co_return Error::invalid("custom field " + field.key + " is required", "custom_fields/" + field.key);
+      }
+    }
+    const auto stored = json::parse(current->custom_fields_json, nullptr, false);
+    patch->custom_fields_json = merged_custom_fields(stored, changes).dump();
   }
   auto updated = co_await tickets_.update(id, expected_version, std::move(*patch), actor_of(actor));
   if (!updated) co_return updated;
@@ -140,7 +195,7 @@ awaitable<Result<domain::Ticket>> TicketService::patch(const domain::Principal& 
 
 awaitable<Result<domain::Ticket>> TicketService::transition(const domain::Principal& actor, domain::Id id,
                                                             domain::TicketState to) {
-  auto current = co_await tickets_.get(id);
+  auto current = co_await visible(actor, id);
   if (!current) co_return current;
   co_return co_await apply_transition(actor_of(actor), std::move(*current), to);
 }
@@ -183,9 +238,9 @@ awaitable<Result<domain::Ticket>> TicketService::transfer(const domain::Principa
   auto patch = ticket_patch_from(body);
   if (!patch) co_return patch.error();
   patch->reason = reason;
-  auto current = co_await tickets_.get(id);
+  auto current = co_await visible(actor, id);
   if (!current) co_return current;
-  if (current->state == domain::TicketState::closed) co_return Error::conflict("closed tickets are immutable");
+  if (auto open = refuse_if_closed(*current); !open) co_return open.error();
   auto updated = co_await tickets_.update(id, current->version, std::move(*patch), actor_of(actor));
   if (!updated) co_return updated;
   std::vector<domain::Id> extra;
@@ -199,8 +254,9 @@ awaitable<Result<TicketNote>> TicketService::add_note(const domain::Principal& a
   if (body.empty() || body.size() > domain::kTicketNoteMaxBytes) {
     co_return Error::invalid("a note is 1 byte to 16 KiB", "body");
   }
-  auto ticket = co_await tickets_.get(id);
+  auto ticket = co_await visible(actor, id);
   if (!ticket) co_return ticket.error();
+  if (auto open = refuse_if_closed(*ticket); !open) co_return open.error();
   auto handles = domain::extract_mentions(body);
   std::vector<domain::Id> mentioned;
   if (!handles.empty()) {
@@ -224,17 +280,17 @@ awaitable<Result<TicketNote>> TicketService::add_note(const domain::Principal& a
   co_return stored;
 }
 
-awaitable<Result<std::vector<TicketNote>>> TicketService::notes(const domain::Principal&, domain::Id id) {
-  auto ticket = co_await tickets_.get(id);
+awaitable<Result<std::vector<TicketNote>>> TicketService::notes(const domain::Principal& viewer, domain::Id id) {
+  auto ticket = co_await visible(viewer, id);
   if (!ticket) co_return ticket.error();
   co_return co_await tickets_.notes(id);
 }
 
-awaitable<Result<domain::Page<TicketHistoryEntry>>> TicketService::history(const domain::Principal&,
+awaitable<Result<domain::Page<TicketHistoryEntry>>> TicketService::history(const domain::Principal& viewer,
                                                                            domain::Id id,
                                                                            std::optional<domain::Id> after,
                                                                            int limit) {
-  auto ticket = co_await tickets_.get(id);
+  auto ticket = co_await visible(viewer, id);
   if (!ticket) co_return ticket.error();
   co_return co_await tickets_.history(id, after, limit);
 }
@@ -242,29 +298,33 @@ awaitable<Result<domain::Page<TicketHistoryEntry>>> TicketService::history(const
 awaitable<Result<domain::Ticket>> TicketService::merge(const domain::Principal& actor, domain::Id duplicate_id,
                                                        domain::Id target_id) {
   if (duplicate_id == target_id) co_return Error::invalid("a ticket cannot be merged into itself", "target_id");
+  auto duplicate = co_await visible(actor, duplicate_id);
+  if (!duplicate) co_return duplicate;
+  auto target = co_await visible(actor, target_id);
+  if (!target) co_return Error::invalid("no such target ticket", "target_id");
   auto merged = co_await tickets_.merge(duplicate_id, target_id, actor_of(actor));
   if (!merged) co_return merged;
   co_await announce(*merged, "ticket.merged");
   co_return merged;
 }
 
-awaitable<Result<std::vector<TicketLink>>> TicketService::link(const domain::Principal&, domain::Id id,
+awaitable<Result<std::vector<TicketLink>>> TicketService::link(const domain::Principal& actor, domain::Id id,
                                                                domain::Id related_id, std::string kind) {
   if (id == related_id) co_return Error::invalid("a ticket cannot be linked to itself", "related_ticket_id");
   if (kind != "related" && kind != "follow_up" && kind != "duplicate") {
     co_return Error::invalid("kind must be related, follow_up or duplicate", "kind");
   }
-  auto first = co_await tickets_.get(id);
+  auto first = co_await visible(actor, id);
   if (!first) co_return first.error();
-  auto second = co_await tickets_.get(related_id);
+  auto second = co_await visible(actor, related_id);
   if (!second) co_return Error::invalid("no such related ticket", "related_ticket_id");
   TicketLink link{id, related_id, std::move(kind), {}};
   if (auto stored = co_await tickets_.link(std::move(link)); !stored) co_return stored.error();
   co_return co_await tickets_.links(id);
 }
 
-awaitable<Result<std::vector<TicketLink>>> TicketService::links(const domain::Principal&, domain::Id id) {
-  auto ticket = co_await tickets_.get(id);
+awaitable<Result<std::vector<TicketLink>>> TicketService::links(const domain::Principal& viewer, domain::Id id) {
+  auto ticket = co_await visible(viewer, id);
   if (!ticket) co_return ticket.error();
   co_return co_await tickets_.links(id);
 }
@@ -293,7 +353,7 @@ awaitable<Result<json>> TicketService::bulk_update(const domain::Principal& acto
     const auto id = **parsed->assignee_id;
     Result<domain::Ticket> outcome = Error::invalid("nothing to change");
     if (!changes.empty()) {
-      auto current = co_await tickets_.get(id);
+      auto current = co_await visible(actor, id);
       outcome = current;
       if (current) outcome = co_await patch(actor, id, current->version, changes);
     }
@@ -372,8 +432,17 @@ awaitable<void> TicketService::on_customer_message(const IngestResult& result) {
     log()->warn("tickets of conversation {} unavailable: {}", conversation_id, linked.error().detail);
     co_return;
   }
+  if (linked->empty()) {
+    // The customer writes again about work that was closed: a follow-up ticket links to it.
+    auto closed = co_await lifecycle_.closed_ticket_to_follow(conversation_id);
+    if (closed && *closed) co_await open_follow_up(**closed, result);
+    co_return;
+  }
   const TicketActor customer{std::nullopt, "customer"};
   for (auto& ticket : *linked) {
+    // Observers run after routing: a message written before the ticket was solved (e.g. the one
+    // the ticket was made from) must not reopen it.
+    if (ticket.solved_at && result.message.created_at < *ticket.solved_at) continue;
     if (auto next = domain::state_after_customer_reply(ticket.state)) {
       auto reopened = co_await apply_transition(customer, ticket, *next);
       if (!reopened) log()->warn("ticket {} not reopened: {}", ticket.id, reopened.error().detail);

@@ -28,15 +28,20 @@ def main():
     url = f"postgresql://{env['pg_user']}@{env['pg_host']}:{env['pg_port']}/{db_name}"
     # A fixed port, so that a restarted server is found at the same address by the pages.
     port = harness.free_port()
-    server = harness.ServerProcess(env, "browser", url, {"CC_HTTP_PORT": str(port)})
+    # SIP on a free UDP/TCP port (reported in the JSON line), for the incoming-call spec.
+    sip_port_file = os.path.join(env.get("tmpdir") or os.environ.get("CC_TEST_TMPDIR", "/tmp"), db_name + ".sip")
+    server = harness.ServerProcess(env, "browser", url, {"CC_HTTP_PORT": str(port), "CC_SIP_PORT": "0",
+                                                          "CC_SIP_PORT_FILE": sip_port_file})
     with open(server.log_path, "w"):
         pass
     try:
         channel_id = server.seed()
         server.start()
-        print(json.dumps({"port": server.port, "channel_id": channel_id,
+        # The SIP port changes when the server restarts: specs read the file when they need it.
+        print(json.dumps({"port": server.port, "channel_id": channel_id, "sip_port_file": sip_port_file,
                           "admin_email": harness.ADMIN_EMAIL, "admin_password": harness.ADMIN_PASSWORD,
                           "agent_email": "agent1@example.com", "agent_password": harness.DEMO_AGENT_PASSWORD,
+                          "agent2_email": "agent2@example.com",
                           "log": server.log_path}), flush=True)
         for line in sys.stdin:
             command = line.strip()

@@ -755,3 +755,98 @@ def main():
 
 if __name__ == "__main__":
     sys.exit("harness.py is a library; run a test file, e.g. /usr/bin/python3 -m unittest -v test_webchat_flow")
+
+
+# ----------------------------------------------------------------------------- scale-out (nginx)
+
+class NginxProxy:
+    """Debian's nginx as a non-daemon child in front of cc-server instances, on a free loopback
+    port, with WebSocket upgrades proxied. A refused or reset connection to one upstream moves the
+    request to the next (idempotent requests only, as nginx does by default)."""
+
+    def __init__(self, env, name, upstream_ports, binary="/usr/sbin/nginx"):
+        self.binary = binary
+        self.root = os.path.join(env["tmpdir"], f"nginx-{name}-{uuid.uuid4().hex[:8]}")
+        self.log_path = os.path.join(env["output"], f"{name}.nginx.log")
+        self.port = free_port()
+        self.upstream_ports = list(upstream_ports)
+        self.process = None
+
+    @staticmethod
+    def available(binary="/usr/sbin/nginx"):
+        return os.access(binary, os.X_OK)
+
+    def config(self):
+        servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in self.upstream_ports)
+        user = "user root root;\n" if os.geteuid() == 0 else ""
+        return f"""{user}daemon off;
+master_process on;
+worker_shutdown_timeout 2s;
+worker_processes 1;
+pid {self.root}/nginx.pid;
+error_log {self.log_path} warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {self.root}/body;
+  proxy_temp_path {self.root}/proxy;
+  fastcgi_temp_path {self.root}/fastcgi;
+  uwsgi_temp_path {self.root}/uwsgi;
+  scgi_temp_path {self.root}/scgi;
+  client_max_body_size 4m;
+  map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+  upstream cc {{
+{servers}
+  }}
+  server {{
+    listen 127.0.0.1:{self.port};
+    location = /nginx-static {{ return 200 "ok"; }}
+    location / {{
+      proxy_pass http://cc;
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_read_timeout 3600s;
+      proxy_send_timeout 3600s;
+      proxy_connect_timeout 2s;
+      proxy_next_upstream error timeout http_502 http_503;
+    }}
+  }}
+}}
+"""
+
+    def start(self, timeout=10):
+        os.makedirs(self.root, exist_ok=True)
+        conf = os.path.join(self.root, "nginx.conf")
+        with open(conf, "w") as out:
+            out.write(self.config())
+        self._log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([self.binary, "-p", self.root, "-e", self.log_path, "-c", conf],
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited at start ({self.process.returncode}); see {self.log_path}")
+            try:
+                if http_request(self.port, "GET", "/nginx-static", timeout=2).status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"nginx did not answer in {timeout} s; see {self.log_path}")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful: finishes tunnels' current frames
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        log = getattr(self, "_log", None)
+        if log is not None and not log.closed:
+            log.close()

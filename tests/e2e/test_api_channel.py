@@ -129,6 +129,7 @@ class ApiChannelTest(ServerTestCase):
         self.assertTrue(event["signature_ok"])
         self.assertEqual(event["body"]["type"], "message.status")
         self.assertEqual(event["body"]["data"]["delivery_status"], "delivered")
+        self.assertEqual(event["body"]["data"]["status"], "delivered")  # the workbench's field
         self.assertEqual(event["body"]["data"]["conversation_id"], conversation_id)
         self.assertProblem(self.request("POST",
                                         f"/api/v1/channels/api/{self.account_id}/messages/msg_0/status",

@@ -113,13 +113,17 @@ class DedupeTest(ServerTestCase):
 class ConcurrencyTest(ServerTestCase):
 
     async def test_hundred_visitors_sending_at_once_lose_nothing(self):
-        # The only online agent: earlier tests' agents go offline first.
+        # The only online agent: earlier tests' agents go offline first, and conversations an
+        # earlier test left queued are closed (otherwise the agent takes one of them on coming
+        # online, which is what left one burst conversation queued in session 3).
         self.sql("UPDATE agents SET status = 'offline' WHERE status = 'online'")
-        agent, agent_token = self.create_agent(online=True)
-        # One agent takes every conversation of the burst: room for all of them.
+        self.close_queued_conversations()
+        agent, agent_token = self.create_agent()
+        # One agent takes every conversation of the burst: room for exactly all of them.
         room = self.request("PUT", f"/api/v1/agents/{agent['id']}/routing",
-                            {"capacity": {"webchat": VISITORS + 10}}, token=self.admin_token)  # headroom: see issue 7 note
+                            {"capacity": {"webchat": VISITORS}}, token=self.admin_token)
         self.assertStatus(room, 200)
+        self.set_status(agent_token, "online")
         agent_ws = await self.agent_socket(agent_token)
 
         sessions = await asyncio.gather(*[self.anew_visitor() for _ in range(VISITORS)])
@@ -187,6 +191,8 @@ class ConcurrencyTest(ServerTestCase):
         missing = sorted(set(expected) - assigned)
         self.assertFalse(missing, [self.sql(f"SELECT id, status, assignee_id FROM conversations WHERE id = {cid}")
                                    for cid in missing[:3]] + [agent["id"]])
+        held = self.sql(f"SELECT count(*) FROM conversations WHERE status = 'open' AND assignee_id = {int(agent['id'])}")
+        self.assertEqual(int(held[0][0]), VISITORS)  # exactly at capacity, never over
         seqs = [f["seq"] for f in agent_ws.events()]
         self.assertEqual(len(seqs), len(set(seqs)), "an event seq was delivered twice")
 

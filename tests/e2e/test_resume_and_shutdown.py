@@ -54,15 +54,18 @@ class ResumeTest(ServerTestCase):
         # that the reply's event comes last.
         await self.await_stored_events(agent["id"], last_seq, 3)
         self.assertStatus(await self.areply(conversation_id, token, "reply while disconnected"), 201)
-        stored = await self.await_stored_events(agent["id"], last_seq, 4)
-        self.assertEqual(len(stored), 4, stored)
+        # Four message.created, then the reply's message.status once the outbox has sent it.
+        stored = await self.await_stored_events(agent["id"], last_seq, 5)
+        self.assertEqual([t for _, t in stored], ["message.created"] * 4 + ["message.status"], stored)
 
         resumed = await self.agent_socket(token, last_seq=last_seq, auth=auth)
         self.assertEqual(resumed.frames[0][1]["data"]["resumed_after"], last_seq)
         replayed = [await resumed.wait_for(lambda f: f.get("seq", 0) > 0) for _ in stored]
         self.assertEqual([(f["seq"], f["type"]) for f in replayed], stored)
-        self.assertEqual([f["data"]["message"]["content"] for f in replayed],
+        self.assertEqual([f["data"]["message"]["content"] for f in replayed[:4]],
                          missed_texts + ["reply while disconnected"])
+        self.assertEqual(replayed[4]["data"]["status"], "sent")
+        self.assertEqual(replayed[4]["data"]["message_id"], replayed[3]["data"]["message"]["id"])
         self.assertEqual(await resumed.quiet(0.4), [], "extra events after the replay")
 
         # Then live again: the next event arrives once, after the replayed ones.
@@ -73,7 +76,7 @@ class ResumeTest(ServerTestCase):
         await resumed.quiet(0.3)
         seqs = [f["seq"] for f in resumed.events()]
         self.assertEqual(seqs, sorted(set(seqs)), "duplicate or out-of-order events")
-        self.assertEqual(len(seqs), 5)
+        self.assertEqual(len(seqs), 6)
 
     async def test_reconnect_with_last_seq_in_query_replays_exactly_the_missed_events(self):
         await self._check_resume("header")

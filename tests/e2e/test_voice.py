@@ -126,7 +126,10 @@ class VoiceTestCase(ServerTestCase):
                    "-timeout", f"{timeout}s", "-timeout_error", "-nostdin", "-bg" if False else "-nd",
                    "-trace_msg", "-message_file", trace, *extra, f"127.0.0.1:{self.sip_port}"]
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout + 10, cwd=self.sip_dir)
-        messages = open(trace).read() if os.path.exists(trace) else ""
+        messages = ""
+        if os.path.exists(trace):
+            with open(trace) as f:
+                messages = f.read()
         return result, messages
 
     def live_calls(self):
@@ -161,19 +164,66 @@ class RedirectTest(VoiceTestCase):
         self.assertEqual(second.returncode, 0, second.stdout[-2000:])
         self.assertIn(f"Contact: <{OVERFLOW}>", messages, "the only agent is on a call: overflow")
 
-    def test_a_retransmitted_invite_gets_the_same_302_and_one_decision(self):
-        self.sip_agent("1003")
-        before = int(self.sql("SELECT count(*) FROM voice_calls")[0][0])
-        result, messages = self.sipp("uac_invite_retransmit.xml")
-        self.assertEqual(result.returncode, 0, result.stdout[-2000:] + result.stderr[-2000:])
-        self.assertEqual(messages.count("SIP/2.0 302 Moved Temporarily"), 2)
-        self.assertEqual(int(self.sql("SELECT count(*) FROM voice_calls")[0][0]), before + 1)
+    # Retransmissions are checked with raw datagrams: sipp treats an identical 302 as a retransmission
+    # of the one it already has and answers it by resending its own last message, so a scenario
+    # that expects a second 302 ping-pongs with a correct server until its timeout.
+    def ack_for(self, invite, final):
+        to = header(final, "To")
+        lines = [("To: " + to) if line.startswith("To:") else line for line in invite.decode().split("\r\n")]
+        text = "\r\n".join(lines).replace("INVITE sip:", "ACK sip:", 1).replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+        return text.encode()
 
-    def test_a_missing_ack_makes_the_302_repeat(self):
+    def test_a_retransmitted_invite_gets_the_same_302_and_one_decision(self):
+        _, _, uri = self.sip_agent("1003")
+        peer = UdpPeer(self.sip_port)
+        call_id = "rt-" + uuid.uuid4().hex[:8]
+        invite = sip_request("INVITE", self.sip_port, DID_SALES, "+8613812345199", call_id,
+                             "z9hG4bK-rt" + uuid.uuid4().hex[:6], local_port=peer.port)
+        try:
+            peer.send(invite)
+            first = peer.receive_final()
+            peer.send(invite)  # the PBX did not hear us: the same INVITE again
+            second = peer.receive_final()
+            peer.send(self.ack_for(invite, first))
+        finally:
+            peer.close()
+        self.assertEqual(status_of(first), 302)
+        self.assertEqual(header(first, "Contact"), f"<{uri}>")
+        self.assertEqual(second, first, "the same response, To tag included")
+        self.assertEqual(self.sql(f"SELECT count(*) FROM voice_calls WHERE call_id = '{call_id}'"), [["1"]],
+                         "one routing decision")
+
+    def test_a_missing_ack_makes_the_302_repeat_until_the_ack(self):
         self.sip_agent("1004")
-        result, messages = self.sipp("uac_missing_ack.xml")
-        self.assertEqual(result.returncode, 0, result.stdout[-2000:] + result.stderr[-2000:])
-        self.assertGreaterEqual(messages.count("SIP/2.0 302 Moved Temporarily"), 2)
+        peer = UdpPeer(self.sip_port)
+        call_id = "na-" + uuid.uuid4().hex[:8]
+        invite = sip_request("INVITE", self.sip_port, DID_SALES, "+8613812345199", call_id,
+                             "z9hG4bK-na" + uuid.uuid4().hex[:6], local_port=peer.port)
+        try:
+            peer.send(invite)
+            first = peer.receive_final()
+            # T1 is 200 ms here: Timer G sends the 302 again after 200, 400, 800 ms ...
+            started = time.monotonic()
+            again = peer.receive_final(timeout=3)
+            waited = time.monotonic() - started
+            again2 = peer.receive_final(timeout=3)
+            peer.send(self.ack_for(invite, first))
+            time.sleep(0.05)
+            late = []
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                try:
+                    late.append(peer.receive(timeout=max(0.05, deadline - time.monotonic())))
+                except socket.timeout:
+                    break
+        finally:
+            peer.close()
+        self.assertEqual(status_of(first), 302)
+        self.assertEqual(again, first)
+        self.assertEqual(again2, first)
+        self.assertGreater(waited, 0.1)
+        # At most one retransmission already on its way when the ACK arrived; then silence.
+        self.assertLessEqual(len(late), 1, late)
 
     def test_cancel_before_the_answer_gets_200_and_487_and_frees_the_agent(self):
         self.sip_agent("1005")
@@ -343,10 +393,13 @@ class CallEventsTest(VoiceTestCase):
         self.assertStatus(again, 200)
         self.assertTrue(again.body["duplicate"], "a retried hangup is the same call")
         self.assertEqual(again.body["conversation_id"], first.body["conversation_id"])
-        rows = self.sql(f"SELECT c.channel, m.content_type, m.content FROM conversations c JOIN messages m "
-                        f"ON m.conversation_id = c.id WHERE c.id = {int(first.body['conversation_id'])}")
+        # One message per call: the summary, then the transcript in the same message (newlines
+        # flattened here because the sql helper splits psql's output into rows by line).
+        rows = self.sql(f"SELECT c.channel, m.content_type, replace(m.content, E'\\n', ' ') FROM conversations c "
+                        f"JOIN messages m ON m.conversation_id = c.id WHERE c.id = {int(first.body['conversation_id'])}")
         self.assertEqual(len(rows), 1, rows)
         self.assertEqual(rows[0][0], "voice")
+        self.assertEqual(rows[0][1], "call")
         self.assertIn("talked 1m 2s", rows[0][2])
         self.assertIn("change my order", rows[0][2])
         state = self.sql(f"SELECT state, billsec, conversation_id FROM voice_calls WHERE call_id = '{call_id}'")
@@ -378,6 +431,91 @@ class CallEventsTest(VoiceTestCase):
         self.assertProblem(response, 422)
         response = self.post_event({"event": "hangup", "call_id": "x", "from": "+1", "duration": -1})
         self.assertProblem(response, 422)
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class KamailioPathTest(VoiceTestCase):
+    """The whole path: a sipp caller -> Kamailio (the PBX) -> our 302 -> uac_redirect -> the agent's
+    phone (a sipp UAS). Kamailio runs on loopback with a generated config."""
+
+    def test_a_caller_reaches_the_agents_phone_through_kamailio_following_our_302(self):
+        kamailio = shutil.which("kamailio") or ("/usr/sbin/kamailio" if os.path.exists("/usr/sbin/kamailio") else None)
+        if kamailio is None:
+            raise RuntimeError("kamailio is needed (apt-get install kamailio)")
+        uas_port, pbx_port = free_udp_port(), free_udp_port()
+        agent, _, _ = self.sip_agent("3001")
+        # The agent's phone is the sipp UAS: its SIP address points there.
+        uri = f"sip:3001@127.0.0.1:{uas_port}"
+        self.assertStatus(self.request("PATCH", f"/api/v1/agents/{agent['id']}", {"sip_uri": uri},
+                                       token=self.admin_token), 200)
+        work = tempfile.mkdtemp(prefix="kam.", dir=self.sip_dir)
+        with open(os.path.join(FIXTURES, "kamailio_pbx.cfg")) as f:
+            template = f.read()
+        config = os.path.join(work, "kamailio.cfg")
+        with open(config, "w") as f:
+            f.write(template.replace("@LISTEN@", f"udp:127.0.0.1:{pbx_port}")
+                    .replace("@CC_SIP@", f"127.0.0.1:{self.sip_port}"))
+        kam_log = open(os.path.join(work, "kamailio.log"), "w")
+        pbx = subprocess.Popen([kamailio, "-f", config, "-DD", "-E", "-m", "32", "-M", "4", "-Y", work,
+                                "-P", os.path.join(work, "kamailio.pid")],
+                               stdout=kam_log, stderr=subprocess.STDOUT, cwd=work)
+        uas_trace = os.path.join(work, "uas_messages.log")
+        uas = subprocess.Popen(["sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(uas_port), "-m", "1",
+                                "-nostdin", "-nd", "-timeout", "20s", "-timeout_error", "-trace_msg",
+                                "-message_file", uas_trace],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=work)
+        try:
+            # Kamailio answers OPTIONS with 405 once it listens: wait for that.
+            probe = UdpPeer(pbx_port)
+            try:
+                deadline = time.monotonic() + 10
+                while True:
+                    probe.send(sip_request("OPTIONS", pbx_port, "ping", "+1", uuid.uuid4().hex, "z9hG4bK-kp" +
+                                           uuid.uuid4().hex[:6], local_port=probe.port))
+                    try:
+                        probe.receive(timeout=0.3)
+                        break
+                    except socket.timeout:
+                        if time.monotonic() > deadline:
+                            with open(os.path.join(work, "kamailio.log")) as f:
+                                raise AssertionError("kamailio did not start: " + f.read()[-2000:])
+            finally:
+                probe.close()
+            caller_trace = os.path.join(work, "caller_messages.log")
+            caller = subprocess.run(
+                ["sipp", "-sf", os.path.join(FIXTURES, "uac_call_via_pbx.xml"), "-m", "1", "-i", "127.0.0.1",
+                 "-s", DID_SALES, "-key", "caller", "+8613812345166", "-nostdin", "-nd", "-timeout", "20s",
+                 "-timeout_error", "-trace_msg", "-message_file", caller_trace, f"127.0.0.1:{pbx_port}"],
+                capture_output=True, text=True, timeout=40, cwd=work)
+            uas_out, _ = uas.communicate(timeout=25)
+        finally:
+            if uas.poll() is None:
+                uas.kill()
+                uas.wait()
+            pbx.terminate()
+            try:
+                pbx.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pbx.kill()
+                pbx.wait()
+            kam_log.close()
+        with open(os.path.join(work, "kamailio.log")) as f:
+            kam_text = f.read()
+        self.assertEqual(caller.returncode, 0, caller.stdout[-1500:] + kam_text[-2000:])
+        self.assertEqual(uas.returncode, 0, uas_out[-1500:])
+        with open(uas_trace) as f:
+            uas_messages = f.read()
+        # The agent's phone got the INVITE for the dialled number, with our redirect's target.
+        self.assertIn(f"INVITE {uri} SIP/2.0", uas_messages)
+        self.assertIn("BYE ", uas_messages)
+        self.assertIn("redirected to", kam_text)
+        rows = self.sql("SELECT agent_id, did FROM voice_calls WHERE caller = '+8613812345166'")
+        self.assertEqual(rows, [[str(agent["id"]), DID_SALES]])
 
 
 if __name__ == "__main__":

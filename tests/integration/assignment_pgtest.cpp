@@ -1,13 +1,17 @@
 // PgAssignmentStore against a real PostgreSQL: batched direct assignment within capacity,
 // wrap-up, offers (decline, timeout with an injected clock, accept, set away after misses),
 // offline requeue after the grace period, position notices, and two engines racing over one
-// queue on separate connections never double-assigning or exceeding capacity.
+// queue on separate connections never double-assigning or exceeding capacity; plans that end in
+// a ticket or a closing message claimed once after their last step; workflow aging in the round's
+// order; queue figures; a live call filling every slot; the voice claim (AgentAvailability).
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <thread>
 
 #include "cc/store/pg/pg_assignment_store.hpp"
+#include "cc/store/pg/pg_assignment_voice.hpp"
 #include "support/pg_test_database.hpp"
 
 namespace cc::store {
@@ -51,7 +55,8 @@ class AssignmentStore : public ::testing::Test {
   }
 
   // n queued webchat conversations, each with its routing task in `queue`, entered in order.
-  std::vector<domain::Id> tasks(int n, const std::string& queue = "default") {
+  std::vector<domain::Id> tasks(int n, const std::string& queue = "default",
+                                std::function<void(std::size_t, svc::RoutingPlan&)> adjust = {}) {
     std::vector<domain::Id> ids;
     for (const auto& row : exec(
              "WITH cu AS (INSERT INTO customers (display_name) SELECT 'c' || g FROM generate_series(1, " +
@@ -68,6 +73,7 @@ class AssignmentStore : public ::testing::Test {
       plan.channel = domain::Channel::webchat;
       plan.steps = {svc::RoutingStep{queue, {}, std::nullopt, 0, std::nullopt, {}}};
       plan.entered_at = start + std::chrono::milliseconds(i);
+      if (adjust) adjust(i, plan);
       plans.push_back(plan);
     }
     EXPECT_TRUE(run_sync(store_->enqueue(plans)));
@@ -243,6 +249,166 @@ TEST_F(AssignmentStore, QueuesAndProfilesRoundTrip) {
   ASSERT_EQ(snapshots->size(), 2u);
   EXPECT_EQ((*snapshots)[1].load[0], 1);
   EXPECT_EQ((*snapshots)[0].capacity[0], 7);
+}
+
+TEST_F(AssignmentStore, ExhaustedTicketAndClosePlansAreClaimedOnceAfterTheirLastStep) {
+  const auto now = std::chrono::system_clock::now();  // the tasks entered 10 minutes before
+  const auto ids = tasks(3, "default", [](std::size_t i, svc::RoutingPlan& plan) {
+    plan.steps = {svc::RoutingStep{"default", {}, std::nullopt, 0, std::nullopt, 60s},
+                  svc::RoutingStep{"overflow", {}, std::nullopt, 0, std::nullopt, i == 1 ? 3600s : 300s}};
+    plan.when_exhausted = i == 0   ? svc::RoutingPlan::WhenExhausted::ticket
+                          : i == 1 ? svc::RoutingPlan::WhenExhausted::close
+                                   : svc::RoutingPlan::WhenExhausted::default_queue;
+    plan.close_message = "bye";
+  });
+  auto first = run_sync(store_->claim_exhausted(now, 10));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->size(), 1u);  // only the ticket plan's last step (300 s) has passed
+  EXPECT_EQ((*first)[0].conversation_id, ids[0]);
+  EXPECT_EQ((*first)[0].plan.when_exhausted, svc::RoutingPlan::WhenExhausted::ticket);
+  EXPECT_GT((*first)[0].customer_id, 0);
+  EXPECT_TRUE(run_sync(store_->claim_exhausted(now, 10))->empty());  // claimed once
+  auto later = run_sync(store_->claim_exhausted(now + 2h, 10));
+  ASSERT_EQ(later->size(), 1u);  // the close plan; the default_queue plan never
+  EXPECT_EQ((*later)[0].conversation_id, ids[1]);
+  EXPECT_EQ((*later)[0].plan.close_message, "bye");
+  EXPECT_EQ(count("SELECT count(*) FROM routing_tasks WHERE state = 'exhausted'"), 2);
+  agents(1, 5);
+  const auto result = round(5000, now + 2h);  // an exhausted task is never assigned
+  ASSERT_EQ(result.assigned.size(), 1u);
+  EXPECT_EQ(result.assigned[0].id, ids[2]);
+  // The customer writes again (say the ticket could not be opened): the task starts over.
+  svc::RoutingPlan again;
+  again.conversation_id = ids[0];
+  again.steps = {svc::RoutingStep{"default", {}, std::nullopt, 0, std::nullopt, {}}};
+  again.entered_at = now + 2h;
+  ASSERT_TRUE(run_sync(store_->enqueue({again})));
+  EXPECT_EQ(count("SELECT count(*) FROM routing_tasks WHERE state = 'exhausted'"), 1);
+  const auto retaken = round(5000, now + 2h);
+  ASSERT_EQ(retaken.assigned.size(), 1u);
+  EXPECT_EQ(retaken.assigned[0].id, ids[0]);
+}
+
+TEST_F(AssignmentStore, TheRoundOrdersByPriorityAgedByTheTasksWorkflow) {
+  agents(1, 1);
+  const auto now = std::chrono::system_clock::now();
+  const auto ids = tasks(2, "default", [&](std::size_t i, svc::RoutingPlan& plan) {
+    plan.workflow_version = 3;
+    plan.steps[0].priority = i == 0 ? 0 : 50;
+    plan.entered_at = i == 0 ? now - 10min : now - 1s;
+  });
+  // The engine's default (+1 a minute): 10 < 50, the fresher high-priority task goes first.
+  auto plain = run_sync(store_->run_round(svc::RoundOptions{now, 1, 60s, {}}));
+  ASSERT_EQ(plain->assigned.size(), 1u);
+  EXPECT_EQ(plain->assigned[0].id, ids[1]);
+  exec("UPDATE conversations SET status = 'queued', assignee_id = NULL");
+  exec("UPDATE routing_tasks SET state = 'waiting'");
+  // Workflow 3 ages +10 a minute: 0 + 100 > 50. Batch 1: the SQL order alone decides.
+  auto aged = run_sync(store_->run_round(svc::RoundOptions{now, 1, 60s, {{3, svc::TaskAging{60s, 10, 1000}}}}));
+  ASSERT_EQ(aged->assigned.size(), 1u);
+  EXPECT_EQ(aged->assigned[0].id, ids[0]);
+}
+
+TEST_F(AssignmentStore, QueueLoadsCountWaitingTasksAndRecentAssignments) {
+  agents(1, 1);
+  tasks(3);
+  ASSERT_EQ(round().assigned.size(), 1u);
+  exec("INSERT INTO queues (key, name) VALUES ('empty', 'Empty')");
+  auto loads = run_sync(store_->queue_loads(900s));
+  ASSERT_TRUE(loads);
+  ASSERT_EQ(loads->size(), 2u);
+  const auto& d = (*loads)[0];
+  EXPECT_EQ(d.queue, "default");
+  EXPECT_EQ(d.waiting, 2);
+  EXPECT_EQ(d.assigned_recently, 1);
+  ASSERT_TRUE(d.oldest_entered_at);
+  EXPECT_LT(*d.oldest_entered_at, std::chrono::system_clock::now() - 9min);
+  EXPECT_EQ((*loads)[1].queue, "empty");
+  EXPECT_EQ((*loads)[1].waiting, 0);
+  EXPECT_FALSE((*loads)[1].oldest_entered_at);
+}
+
+TEST_F(AssignmentStore, ALiveCallFillsEverySlot) {
+  const auto people = agents(1, 5);
+  const auto id = std::to_string(people[0]);
+  exec("INSERT INTO voice_calls (channel_account_id, call_id, agent_id, state) VALUES ((SELECT min(id) FROM "
+       "channel_accounts), 'call-1', " + id + ", 'answered')");
+  tasks(1);
+  EXPECT_TRUE(round().assigned.empty());
+  auto snapshots = run_sync(store_->agent_snapshots());
+  ASSERT_TRUE(snapshots);
+  svc::RoutingStep step;
+  step.queue = "default";
+  EXPECT_EQ(svc::candidate_verdict((*snapshots)[0], nullptr, step, domain::Channel::webchat, "").reason,
+            "on a voice call");
+  exec("UPDATE voice_calls SET state = 'ringing'");
+  EXPECT_TRUE(round().assigned.empty());  // ringing counts too
+  exec("UPDATE voice_calls SET state = 'ended'");
+  EXPECT_EQ(round().assigned.size(), 1u);
+}
+
+TEST_F(AssignmentStore, AVoiceClaimTakesAFreeAgentOnceAndNeverABusyOne) {
+  const auto people = agents(2, 5);
+  exec("UPDATE agents SET sip_uri = 'sip:' || id || '@pbx.test'");
+  exec("INSERT INTO channel_accounts (channel, name) VALUES ('voice', 'line')");
+  const auto account = count("SELECT id FROM channel_accounts WHERE channel = 'voice'");
+  PgAssignmentVoice voice(*pool_);
+  auto claim = [&](const std::string& call, std::vector<std::string> skills = {},
+                   std::optional<domain::Id> preferred = std::nullopt) {
+    svc::VoiceClaimRequest request;
+    request.channel_account_id = account;
+    request.call_id = call;
+    request.caller = "+15550001";
+    request.queue = "sales";  // unknown: like 'default'
+    request.skills = std::move(skills);
+    request.preferred_agent_id = preferred;
+    auto result = run_sync(voice.claim_for_call(request));
+    EXPECT_TRUE(result);
+    return result ? *result : std::optional<svc::VoiceClaim>{};
+  };
+  const auto first = claim("c1");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->sip_uri, "sip:" + std::to_string(first->agent_id) + "@pbx.test");
+  EXPECT_EQ(claim("c1")->agent_id, first->agent_id);  // the same INVITE again: the same answer
+  const auto second = claim("c2");
+  ASSERT_TRUE(second);
+  EXPECT_NE(second->agent_id, first->agent_id);
+  EXPECT_FALSE(claim("c3"));  // both on a call
+  exec("UPDATE voice_calls SET state = 'ended'");
+  EXPECT_FALSE(claim("c4", {"refund"}));  // nobody has the skill
+  exec("INSERT INTO agent_skills (agent_id, skill, level) VALUES (" + std::to_string(people[1]) + ", 'refund', 3)");
+  EXPECT_EQ(claim("c5", {"refund"})->agent_id, people[1]);
+  exec("UPDATE voice_calls SET state = 'ended'");
+  EXPECT_EQ(claim("c6", {}, people[0])->agent_id, people[0]);  // the preferred agent, when free
+  EXPECT_EQ(claim("c7", {}, people[0])->agent_id, people[1]);  // busy: the next free one
+}
+
+TEST_F(AssignmentStore, RacingVoiceClaimsNeverGiveAnAgentTwoCalls) {
+  agents(3, 5);
+  exec("UPDATE agents SET sip_uri = 'sip:' || id || '@pbx.test'");
+  const auto account = count("SELECT min(id) FROM channel_accounts");
+  metrics::Registry other_metrics;
+  PgPool other_pool(database_->url(), 2, other_metrics);
+  PgAssignmentVoice a(*pool_), b(other_pool);
+  std::vector<domain::Id> got_a, got_b;
+  auto caller = [account](PgAssignmentVoice& voice, const std::string& prefix, std::vector<domain::Id>& out) {
+    for (int i = 0; i < 10; ++i) {
+      svc::VoiceClaimRequest request;
+      request.channel_account_id = account;
+      request.call_id = prefix + std::to_string(i);
+      auto claim = run_sync(voice.claim_for_call(request));
+      if (claim && *claim) out.push_back((*claim)->agent_id);
+    }
+  };
+  std::thread ta([&] { caller(a, "a", got_a); });
+  std::thread tb([&] { caller(b, "b", got_b); });
+  ta.join();
+  tb.join();
+  std::set<domain::Id> all(got_a.begin(), got_a.end());
+  for (const auto id : got_b) EXPECT_TRUE(all.insert(id).second) << "two calls for agent " << id;
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_EQ(got_a.size() + got_b.size(), 3u);
+  EXPECT_EQ(count("SELECT count(*) FROM voice_calls WHERE state = 'offered'"), 3);
 }
 
 }  // namespace

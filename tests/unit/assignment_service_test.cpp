@@ -17,43 +17,6 @@ namespace {
 namespace asio = boost::asio;
 using asio::awaitable;
 
-class Supervisors final : public AgentRepository {
- public:
-  awaitable<Result<domain::Agent>> create(NewAgent) override { co_return Error::not_found("fake"); }
-  awaitable<Result<domain::Agent>> get(domain::Id) override { co_return Error::not_found("fake"); }
-  awaitable<Result<AgentCredentials>> find_by_email(std::string) override { co_return Error::not_found("fake"); }
-  awaitable<Result<domain::Page<domain::Agent>>> list(std::optional<domain::Id>, int) override {
-    co_return domain::Page<domain::Agent>{};
-  }
-  awaitable<Result<domain::Agent>> update(domain::Id, AgentPatch) override { co_return Error::not_found("fake"); }
-  awaitable<Result<domain::Agent>> set_status(domain::Id, domain::AgentStatus) override {
-    co_return Error::not_found("fake");
-  }
-  awaitable<Result<std::vector<domain::Id>>> online_agent_ids() override { co_return std::vector<domain::Id>{}; }
-  awaitable<Result<std::vector<domain::Id>>> online_supervisor_ids() override {
-    co_return std::vector<domain::Id>{900};
-  }
-};
-
-class Events final : public AgentEventStore {
- public:
-  awaitable<Result<std::vector<AgentEvent>>> append(std::vector<AgentEvent> events) override {
-    stored.insert(stored.end(), events.begin(), events.end());
-    co_return events;
-  }
-  awaitable<Result<std::vector<AgentEvent>>> since(domain::Id, std::int64_t, int) override {
-    co_return std::vector<AgentEvent>{};
-  }
-  std::vector<AgentEvent> stored;
-};
-
-class NullBus final : public EventBus {
- public:
-  void publish(const std::string&, std::string) override {}
-  void subscribe(const std::string&, Subscriber) override {}
-  bool connected() const override { return true; }
-};
-
 class PassStore final : public testing::FakeAssignmentStore {
  public:
   awaitable<Result<ExpiredOffers>> expire_offers(domain::TimePoint now, int max_missed) override {
@@ -88,12 +51,18 @@ T run(asio::io_context& io, awaitable<T> task) {
   return future.get();
 }
 
+testing::FakeAgents supervisors() {
+  testing::FakeAgents agents;
+  agents.supervisors = {900};
+  return agents;
+}
+
 struct Fixture {
   asio::io_context io;
   PassStore store;
-  Supervisors agents;
-  Events event_store;
-  NullBus bus;
+  testing::FakeAgents agents{supervisors()};
+  testing::RecordingEvents event_store;
+  testing::NullBus bus;
   EventDispatcher events{event_store, bus};
   domain::TimePoint now = domain::TimePoint(std::chrono::hours(400000));
   AssignmentService assignment{io.get_executor(), store, agents, events, AssignmentOptions{},

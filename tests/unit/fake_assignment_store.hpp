@@ -1,7 +1,11 @@
 #pragma once
 // An AssignmentStore for unit tests: every call answers "nothing to do"; tests override what
-// they exercise and count calls.
+// they exercise and count calls. Also the other doubles an AssignmentService needs: agents
+// (online supervisors), an event store that keeps what it got, a bus that drops everything.
+#include "cc/services/ports/agent_event_store.hpp"
+#include "cc/services/ports/agent_repository.hpp"
 #include "cc/services/ports/assignment_store.hpp"
+#include "cc/services/ports/event_bus.hpp"
 
 namespace cc::services::testing {
 
@@ -33,6 +37,12 @@ class FakeAssignmentStore : public AssignmentStore {
   boost::asio::awaitable<Result<std::vector<PositionNotice>>> due_position_notices(
       domain::TimePoint, std::chrono::seconds, std::vector<domain::Channel>, int) override {
     co_return std::vector<PositionNotice>{};
+  }
+  boost::asio::awaitable<Result<std::vector<ExhaustedTask>>> claim_exhausted(domain::TimePoint, int) override {
+    co_return std::vector<ExhaustedTask>{};
+  }
+  boost::asio::awaitable<Result<std::vector<AssignmentQueueLoad>>> queue_loads(std::chrono::seconds) override {
+    co_return std::vector<AssignmentQueueLoad>{};
   }
   boost::asio::awaitable<Result<std::vector<AgentSnapshot>>> agent_snapshots() override {
     co_return agents;
@@ -66,6 +76,46 @@ class FakeAssignmentStore : public AssignmentStore {
   std::vector<AgentSnapshot> agents;
   int rounds = 0;
   domain::Id vip_customer = -1;
+};
+
+class FakeAgents final : public AgentRepository {
+ public:
+  using awaitable_agent = boost::asio::awaitable<Result<domain::Agent>>;
+  awaitable_agent create(NewAgent) override { co_return Error::not_found("fake"); }
+  awaitable_agent get(domain::Id) override { co_return Error::not_found("fake"); }
+  boost::asio::awaitable<Result<AgentCredentials>> find_by_email(std::string) override {
+    co_return Error::not_found("fake");
+  }
+  boost::asio::awaitable<Result<domain::Page<domain::Agent>>> list(std::optional<domain::Id>, int) override {
+    co_return domain::Page<domain::Agent>{};
+  }
+  awaitable_agent update(domain::Id, AgentPatch) override { co_return Error::not_found("fake"); }
+  awaitable_agent set_status(domain::Id, domain::AgentStatus) override { co_return Error::not_found("fake"); }
+  boost::asio::awaitable<Result<std::vector<domain::Id>>> online_agent_ids() override {
+    co_return std::vector<domain::Id>{};
+  }
+  boost::asio::awaitable<Result<std::vector<domain::Id>>> online_supervisor_ids() override { co_return supervisors; }
+
+  std::vector<domain::Id> supervisors;
+};
+
+class RecordingEvents final : public AgentEventStore {
+ public:
+  boost::asio::awaitable<Result<std::vector<AgentEvent>>> append(std::vector<AgentEvent> events) override {
+    stored.insert(stored.end(), events.begin(), events.end());
+    co_return events;
+  }
+  boost::asio::awaitable<Result<std::vector<AgentEvent>>> since(domain::Id, std::int64_t, int) override {
+    co_return std::vector<AgentEvent>{};
+  }
+  std::vector<AgentEvent> stored;
+};
+
+class NullBus final : public EventBus {
+ public:
+  void publish(const std::string&, std::string) override {}
+  void subscribe(const std::string&, Subscriber) override {}
+  bool connected() const override { return true; }
 };
 
 }  // namespace cc::services::testing

@@ -1,193 +1,13 @@
 // RoutingEngine, RoutingWorkflowService and IntentService over in-memory fakes: routing
 // decisions and actions, draft revisions (ETag), activation reaching a second instance through
 // the bus and through the poll, rollback, simulate's trace, training and classify.
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
-#include <map>
-
-#include "cc/services/routing_engine.hpp"
+#include "routing_test_support.hpp"
 
 namespace cc::services {
 namespace {
 
 using nlohmann::json;
-
-template <class T>
-T run(boost::asio::io_context& io, boost::asio::awaitable<T> awaitable) {
-  std::optional<T> result;
-  boost::asio::co_spawn(io, std::move(awaitable), [&](std::exception_ptr e, T value) {
-    if (e) std::rethrow_exception(e);
-    result.emplace(std::move(value));
-  });
-  io.restart();
-  io.run();
-  return std::move(*result);
-}
-
-class FakeBus final : public EventBus {
- public:
-  void publish(const std::string& topic, std::string payload) override {
-    for (auto& [t, s] : subscribers_) if (t == topic) s(payload);
-  }
-  void subscribe(const std::string& topic, Subscriber s) override { subscribers_.emplace_back(topic, std::move(s)); }
-  bool connected() const override { return true; }
-
- private:
-  std::vector<std::pair<std::string, Subscriber>> subscribers_;
-};
-
-class MemoryIntentStore final : public IntentStore {
- public:
-  boost::asio::awaitable<Result<std::vector<IntentDefinition>>> definitions() override { co_return defs; }
-  boost::asio::awaitable<Status> replace_definitions(std::vector<IntentDefinition> d) override {
-    defs = std::move(d);
-    co_return Ok{};
-  }
-  boost::asio::awaitable<Result<std::vector<routing::LabelledExample>>> examples() override { co_return rows; }
-  boost::asio::awaitable<Status> replace_examples(std::vector<routing::LabelledExample> e) override {
-    rows = std::move(e);
-    co_return Ok{};
-  }
-  boost::asio::awaitable<Status> seed_examples(std::vector<routing::LabelledExample> shipped) override {
-    if (rows.empty()) rows = std::move(shipped);
-    co_return Ok{};
-  }
-  std::vector<IntentDefinition> defs;
-  std::vector<routing::LabelledExample> rows;
-};
-
-class MemoryWorkflowStore final : public WorkflowStore {
- public:
-  boost::asio::awaitable<Result<WorkflowDraft>> draft() override { co_return draft_; }
-  boost::asio::awaitable<Result<WorkflowDraft>> save_draft(std::string document, long long expected,
-                                                           std::optional<domain::Id>) override {
-    if (expected != draft_.revision) co_return Error::conflict("stale");
-    draft_.document = std::move(document);
-    ++draft_.revision;
-    co_return draft_;
-  }
-  boost::asio::awaitable<Result<int>> add_active_version(std::string document, std::optional<domain::Id>) override {
-    WorkflowVersion v;
-    v.version = static_cast<int>(versions_.size()) + 1;
-    v.document = std::move(document);
-    versions_.push_back(v);
-    active_ = v.version;
-    co_return v.version;
-  }
-  boost::asio::awaitable<Result<Ok>> set_active(int version, std::optional<domain::Id>) override {
-    active_ = version;
-    co_return Ok{};
-  }
-  boost::asio::awaitable<Result<std::optional<WorkflowVersion>>> active() override {
-    if (active_ == 0) co_return std::optional<WorkflowVersion>();
-    co_return std::optional<WorkflowVersion>(versions_[static_cast<std::size_t>(active_ - 1)]);
-  }
-  boost::asio::awaitable<Result<int>> active_version() override { co_return active_; }
-  boost::asio::awaitable<Result<std::vector<WorkflowVersion>>> versions(int) override {
-    auto out = versions_;
-    std::reverse(out.begin(), out.end());
-    co_return out;
-  }
-  boost::asio::awaitable<Result<WorkflowVersion>> version(int number) override {
-    if (number < 1 || number > static_cast<int>(versions_.size())) co_return Error::not_found("no");
-    co_return versions_[static_cast<std::size_t>(number - 1)];
-  }
-
- private:
-  WorkflowDraft draft_;
-  std::vector<WorkflowVersion> versions_;
-  int active_ = 0;
-};
-
-class FakeContext final : public RoutingContextSource {
- public:
-  boost::asio::awaitable<Result<RoutingLookup>> lookup(domain::Id customer_id, domain::Id) override {
-    RoutingLookup out;
-    out.customer.id = customer_id;
-    out.customer.tier = customer_id == 7 ? "vip" : "standard";
-    co_return out;
-  }
-};
-
-class FakeTaskQueue final : public TaskQueue {
- public:
-  boost::asio::awaitable<Status> enqueue(RoutingPlan plan) override {
-    plans.push_back(std::move(plan));
-    co_return Ok{};
-  }
-  boost::asio::awaitable<Result<std::vector<CandidateVerdict>>> candidates(RoutingStep step, domain::Channel) override {
-    std::vector<CandidateVerdict> out;
-    out.push_back({1, "Ann", true, ""});
-    out.push_back({2, "Bob", false, step.skills.empty() ? "offline" : "missing skill " + step.skills[0]});
-    co_return out;
-  }
-  std::vector<RoutingPlan> plans;
-};
-
-class FakeTickets final : public TicketCreator {
- public:
-  boost::asio::awaitable<Result<domain::Id>> create_ticket(NewTicket ticket) override {
-    tickets.push_back(std::move(ticket));
-    co_return domain::Id{100};
-  }
-  std::vector<NewTicket> tickets;
-};
-
-std::vector<routing::LabelledExample> shipped() {
-  return {{"I want a refund", "refund"},       {"refund my money please", "refund"},
-          {"give me my money back", "refund"}, {"where is my parcel", "shipping"},
-          {"when will my order ship", "shipping"}, {"track my delivery", "shipping"}};
-}
-
-const char* kDocument = R"({
-  "rules": [
-    {"name": "spam", "when": "text MATCHES \"(?i)casino\"", "actions": {"block": true}},
-    {"name": "vip refund", "when": "intent == 'refund' AND customer.tier == 'vip'",
-     "steps": [{"queue": "vip", "skills": ["refund"], "priority": 800, "timeout": 60}, {"queue": "general"}],
-     "actions": {"auto_reply": {"en": "A specialist is on the way.", "zh": "专员马上到。"},
-                 "create_ticket": {"type": "return", "priority": "high"}}}
-  ],
-  "default": {"steps": [{"queue": "general"}]}
-})";
-
-struct Harness {
-  boost::asio::io_context io;
-  FakeBus bus;
-  MemoryIntentStore intent_store;
-  MemoryWorkflowStore workflow_store;
-  FakeContext context;
-  FakeTaskQueue queue;
-  FakeTickets tickets;
-  std::vector<std::pair<domain::Id, std::string>> sent;
-  IntentService intents{intent_store, bus, shipped(), routing::TrainOptions{}};
-  RoutingWorkflowService workflows{io.get_executor(), workflow_store, bus};
-  RoutingEngine engine{RoutingEngineDeps{
-      intents, workflows, context, queue, tickets,
-      [this](domain::Id id, std::string text) -> boost::asio::awaitable<Status> {
-        sent.emplace_back(id, std::move(text));
-        co_return Ok{};
-      },
-      nullptr, nullptr, {}}};
-
-  void activate(const char* document) {
-    auto draft = run(io, workflows.draft());
-    ASSERT_TRUE(run(io, workflows.save_draft(json::parse(document), draft->revision, std::nullopt)));
-    auto outcome = run(io, workflows.activate(std::nullopt));
-    ASSERT_TRUE(outcome);
-    ASSERT_TRUE(outcome->errors.empty());
-  }
-};
-
-IngestResult inbound(domain::Id customer, std::string text, bool created = true) {
-  IngestResult result;
-  result.conversation_created = created;
-  result.conversation.id = 55;
-  result.conversation.customer_id = customer;
-  result.conversation.channel = domain::Channel::webchat;
-  result.message.content = std::move(text);
-  return result;
-}
+using namespace cc::services::testing;
 
 TEST(RoutingEngine, VipRefundIsQueuedWithItsStepsAndActionsRunOnce) {
   Harness h;
@@ -234,6 +54,62 @@ TEST(RoutingEngine, WithoutAnActiveVersionEverythingGoesToTheDefaultQueue) {
   ASSERT_TRUE(decision.plan);
   EXPECT_EQ(decision.plan->workflow_version, 0);
   EXPECT_EQ(decision.plan->steps[0].queue, "default");
+}
+
+// Open Monday to Friday 09:00-18:00 UTC; the outside-hours action is filled in per test.
+std::string after_hours_document(const char* outside_hours) {
+  auto document = json::parse(kDocument);
+  document["business_hours"] = json{
+      {"zone", "+00:00"},
+      {"weekly", {{"mon", {"09:00-18:00"}}, {"tue", {"09:00-18:00"}}, {"wed", {"09:00-18:00"}},
+                  {"thu", {"09:00-18:00"}}, {"fri", {"09:00-18:00"}}}},
+      {"outside_hours", json::parse(outside_hours)}};
+  return document.dump();
+}
+
+domain::TimePoint utc(int year, unsigned month, unsigned day, int hour) {
+  return std::chrono::sys_days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}} +
+         std::chrono::hours{hour};
+}
+
+TEST(RoutingEngine, OutsideHoursCloseAnswersAndClosesTheConversation) {
+  Harness h;
+  h.activate(after_hours_document(R"({"action": "close", "message": "We open at 9."})").c_str());
+  h.now = utc(2026, 11, 22, 3);  // Sunday night
+  auto decision = run(h.io, h.engine.route(inbound(3, "hello?")));
+  EXPECT_EQ(decision.kind, RoutingDecision::Kind::ignored);
+  EXPECT_FALSE(decision.plan);
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.sent[0].second, "We open at 9.");
+  EXPECT_EQ(h.closed, std::vector<domain::Id>{55});
+  EXPECT_TRUE(h.tickets.tickets.empty());
+
+  h.now = utc(2026, 11, 23, 10);  // Monday morning: the same message is queued, nothing closed
+  decision = run(h.io, h.engine.route(inbound(3, "hello?")));
+  EXPECT_EQ(decision.kind, RoutingDecision::Kind::queue);
+  EXPECT_EQ(h.closed.size(), 1u);
+}
+
+TEST(RoutingEngine, OutsideHoursTicketOpensOneAndLeavesTheConversationOpen) {
+  Harness h;
+  h.activate(after_hours_document(R"({"action": "ticket", "message": "We will get back to you."})").c_str());
+  h.now = utc(2026, 11, 23, 20);  // Monday 20:00
+  auto decision = run(h.io, h.engine.route(inbound(3, "my parcel is lost")));
+  EXPECT_EQ(decision.kind, RoutingDecision::Kind::ignored);
+  EXPECT_EQ(h.tickets.tickets.size(), 1u);
+  EXPECT_EQ(h.sent.size(), 1u);
+  EXPECT_TRUE(h.closed.empty());
+}
+
+TEST(RoutingEngine, OutsideHoursQueueSendsToTheNightQueue) {
+  Harness h;
+  h.activate(after_hours_document(R"({"action": "queue", "queue": "night"})").c_str());
+  h.now = utc(2026, 11, 21, 12);  // Saturday
+  auto decision = run(h.io, h.engine.route(inbound(3, "hello")));
+  ASSERT_EQ(decision.kind, RoutingDecision::Kind::queue);
+  ASSERT_TRUE(decision.plan);
+  EXPECT_EQ(decision.plan->steps[0].queue, "night");
+  EXPECT_TRUE(h.closed.empty());
 }
 
 TEST(RoutingWorkflowService, DraftRevisionsRefuseStaleWrites) {

@@ -182,3 +182,56 @@ TEST(SipTransactions, FinalResponsesCarryOneToTagTheCancel200Shares) {
   EXPECT_EQ(tag_of(cancel.replies[0]), tag_of(cancel.replies[1]));
   EXPECT_EQ(cancel.replies[0].find("\r\nTo: <sip:+15550100@pbx>\r\n"), std::string::npos) << "a tag was added";
 }
+
+// RFC 3261 17.2.3 for RFC 2543 peers (no magic cookie): the ACK matches by Request-URI, From tag,
+// Call-ID, CSeq number and top Via, and must carry the To tag of our final response.
+TEST(SipTransactions, Rfc2543AckMatchesByDialogFieldsAndOurToTag) {
+  SipTransactions layer({}, 1);
+  const auto start = SipTime{} + 1000s;
+  const auto text = [](const std::string& method, const std::string& to_tag, const std::string& uri) {
+    return method + " " + uri + " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5070\r\n"
+           "From: <sip:+15550199@pbx>;tag=f1\r\nTo: <sip:+15550100@pbx>" + to_tag +
+           "\r\nCall-ID: old-1\r\nCSeq: 7 " + method + "\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+  };
+  auto first = layer.on_request(parse(text("INVITE", "", "sip:+15550100@pbx")), kUdp, true, start);
+  ASSERT_TRUE(first.route);
+  auto final_response = layer.answer(first.key, 302, "Moved Temporarily", {}, start);
+  ASSERT_TRUE(final_response);
+  const auto tag_at = final_response->find(";tag=", final_response->find("\r\nTo:"));
+  const auto our_tag = final_response->substr(tag_at + 5, 16);
+
+  // Another Request-URI, or a To tag that is not ours: not this transaction's ACK.
+  layer.on_request(parse(text("ACK", ";tag=" + our_tag, "sip:+15550101@pbx")), kUdp, true, start + 10ms);
+  layer.on_request(parse(text("ACK", ";tag=someone-else", "sip:+15550100@pbx")), kUdp, true, start + 20ms);
+  EXPECT_EQ(layer.on_timer(start + 500ms).retransmissions.size(), 1u) << "the 302 still repeats";
+
+  auto ack = layer.on_request(parse(text("ACK", ";tag=" + our_tag, "sip:+15550100@pbx")), kUdp, true, start + 600ms);
+  EXPECT_TRUE(ack.replies.empty());
+  for (auto t = 600ms; t <= 40000ms; t += 100ms) {
+    auto out = layer.on_timer(start + t);
+    EXPECT_TRUE(out.retransmissions.empty());
+    EXPECT_TRUE(out.unacknowledged_call_ids.empty());
+  }
+  EXPECT_EQ(layer.size(), 0u);
+}
+
+// What sipp sends (captured): the ACK for a 302 repeats the INVITE's branch and sent-by, with our
+// To tag and the caller's From tag; that ends Timer G.
+TEST(SipTransactions, SippStyleAckWithTheInvitesBranchStopsTheRetransmissions) {
+  SipTransactions layer({}, 1);
+  const auto start = SipTime{} + 1000s;
+  const std::string invite =
+      "INVITE sip:+15550100@127.0.0.1:5062 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;rport;branch=z9hG4bK-10334-1-inv\r\n"
+      "From: \"Caller\" <sip:+8613812345199@127.0.0.1:5060>;tag=10334-1\r\nTo: <sip:+15550100@127.0.0.1:5062>\r\n"
+      "Call-ID: 1-10334@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: <sip:+8613812345199@127.0.0.1:5060>\r\n"
+      "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+  const SipPeer sipp{"127.0.0.1", 5060, false};
+  auto first = layer.on_request(parse(invite, sipp), sipp, true, start);
+  ASSERT_TRUE(layer.answer(first.key, 302, "Moved Temporarily", {{"Contact", "<sip:1001@pbx>"}}, start));
+  const std::string ack =
+      "ACK sip:+15550100@127.0.0.1:5062 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;rport;branch=z9hG4bK-10334-1-inv\r\n"
+      "From: \"Caller\" <sip:+8613812345199@127.0.0.1:5060>;tag=10334-1\r\nTo: <sip:+15550100@127.0.0.1:5062>;tag=abc\r\n"
+      "Call-ID: 1-10334@127.0.0.1\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+  layer.on_request(parse(ack, sipp), sipp, true, start + 5ms);
+  for (auto t = 5ms; t <= 40000ms; t += 100ms) EXPECT_TRUE(layer.on_timer(start + t).retransmissions.empty());
+}

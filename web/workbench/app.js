@@ -9,7 +9,9 @@ import { mountPresence } from './presence.js';
 import { mountInbox, loadInbox, visibleIds } from './inbox.js';
 import { mountConversation, openConversation, focusReply, closeSelected } from './conversation.js';
 import { mountCustomer360, toggleProfile } from './customer360.js';
-import { mountTickets, ticketFromConversation } from './tickets.js';
+import { mountTickets, ticketFromConversation, showTicket } from './tickets.js';
+import { mountNotifications } from './notifications.js';
+import { mountAdmin } from './admin.js';
 import { mountRoutingEditor } from './routing_editor.js';
 import { mountCallCard } from './call_card.js';
 import { mountDashboard } from './dashboard.js';
@@ -83,10 +85,12 @@ function mount() {
   mountConversation($('#conversation'), socket);
   mountCustomer360($('#side'));
   mountCallCard($('#calls'), socket, id => { go('inbox'); openConversation(id); });
+  mountNotifications($('#notifications'), socket, ticket => { showTicket(ticket); go('tickets'); });
   views.inbox = { el: $('#view-inbox') };
   views.dashboard = { el: $('#view-dashboard'), ...mountDashboard($('#view-dashboard'), socket) };
   views.tickets = { el: $('#view-tickets'), ...mountTickets($('#view-tickets')) };
   views.routing = { el: $('#view-routing'), ...mountRoutingEditor($('#view-routing')) };
+  views.admin = { el: $('#view-admin'), ...mountAdmin($('#view-admin')) };
   window.addEventListener('hashchange', route);
 
   socket.on('message.created', onMessageCreated);

@@ -6,9 +6,10 @@ import { api, get, post, getAll, ApiError } from './api.js';
 import { store, on, emit, addMessages, threadOf, upsertConversation, markRead, setMessageStatus } from './store.js';
 import { channelIcon } from './icons.js';
 import { emailHtmlFrame } from './email_view.js';
+import { cannedMenu, suggestionsPanel, forgetCanned } from './composer_aids.js';
 
 const pending = new Map(); // idempotency key -> {conversationId, content, state}
-let pane, socket, refreshTimer = 0;
+let pane, socket;
 
 async function loadThread(id) {
   const items = await getAll(`/api/v1/conversations/${encodeURIComponent(id)}/messages`, 1000);
@@ -39,7 +40,6 @@ async function retryOutbox(m, button) {
     if (!row) throw new ApiError(404, { detail: t('retryFailed') });
     await post(`/api/v1/outbox/${encodeURIComponent(row.id)}/retry`);
     setMessageStatus(m.conversation_id, m.id, 'queued');
-    scheduleRefresh(m.conversation_id);
   } catch (e) {
     button.disabled = false;
     button.title = e.message;
@@ -50,7 +50,7 @@ async function retryOutbox(m, button) {
 function statusNode(m) {
   if (m.direction !== 'outbound') return null;
   const s = m.delivery_status || 'queued';
-  const node = h('span', { class: 'status s-' + s, dataset: { status: s }, text: t('status_' + s) || s });
+  const node = h('span', { class: 'status s-' + s, dataset: { status: s }, title: m.delivery_error || '', text: t('status_' + s) || s });
   if (s === 'failed') {
     const b = h('button', { type: 'button', class: 'link retry', text: t('retry'), onclick: () => retryOutbox(m, b) });
     return [node, b];
@@ -84,18 +84,6 @@ function pendingNode(key, p) {
   return li;
 }
 
-// Outbound messages stay "queued" until the outbox hands them on; there is no event for that
-// hop, so the thread is re-read a few times while something is still queued.
-function scheduleRefresh(id, attempt = 0) {
-  clearTimeout(refreshTimer);
-  if (attempt > 8) return;
-  refreshTimer = setTimeout(async () => {
-    if (store.selected !== id) return;
-    try { await loadThread(id); } catch { /* next event or reconnect refreshes */ }
-    if (threadOf(id).some(m => m.direction === 'outbound' && m.delivery_status === 'queued')) scheduleRefresh(id, attempt + 1);
-  }, 700 * 2 ** Math.min(attempt, 3));
-}
-
 async function sendReply(conversationId, content, key = uuid()) {
   pending.set(key, { conversationId, content, state: 'sending', startedAt: Date.now() });
   renderThread();
@@ -106,7 +94,6 @@ async function sendReply(conversationId, content, key = uuid()) {
     addMessages(conversationId, [r.body]);
     store.waitingSince.delete(conversationId);
     emit('conversations');
-    scheduleRefresh(conversationId);
   } catch (e) {
     // Network failure or 5xx: keep it with a retry button; the same key makes a retry store it once.
     pending.set(key, { conversationId, content, state: 'failed', error: e.message });
@@ -137,6 +124,8 @@ function renderThread() {
   clear(els.thread);
   const thread = threadOf(id);
   for (const m of thread) els.thread.append(messageNode(m));
+  const lastIn = thread.filter(m => m.direction === 'inbound').pop();
+  if (lastIn) els.kb?.update(lastIn.content);
   // The stored reply can arrive on the socket before the POST answers: show it once, not twice.
   const arrived = p => p.state === 'sending' && thread.some(m => m.direction === 'outbound' &&
     m.content === p.content && Date.parse(m.created_at) >= p.startedAt - 5000);
@@ -204,10 +193,13 @@ export async function openConversation(id) {
     // isComposing / 229: the Enter that picks an IME candidate must not send.
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); submit(); }
   });
+  forgetCanned();
+  const menu = cannedMenu(text); // registered first: its capture handler sees Enter before the send
+  els.kb = suggestionsPanel(text);
   els.form = h('form', { class: 'composer', onsubmit: e => { e.preventDefault(); submit(); } },
-    text, h('div', { class: 'composer-bar' }, h('span', { class: 'muted', text: t('replyHint') }), h('button', { type: 'submit', id: 'send', text: t('send') })));
+    menu, text, h('div', { class: 'composer-bar' }, h('span', { class: 'muted', text: t('replyHint') }), h('button', { type: 'submit', id: 'send', text: t('send') })));
   els.text = text;
-  pane.append(els.head, els.thread, els.typing, els.form);
+  pane.append(els.head, els.thread, els.typing, els.kb.box, els.form);
   renderHeader();
   renderComposer();
   renderThread();
@@ -220,7 +212,6 @@ export async function openConversation(id) {
   } catch (e) {
     els.thread.append(h('li', { class: 'error', text: `${t('error')}: ${e.message}` }));
   }
-  if (threadOf(id).some(m => m.direction === 'outbound' && m.delivery_status === 'queued')) scheduleRefresh(id);
 }
 
 export function focusReply() { els.text?.focus(); }
@@ -235,7 +226,8 @@ export function mountConversation(root, agentSocket) {
     store.typingUntil.set(d.conversation_id, Date.now() + 4000);
     if (d.conversation_id === store.selected) { renderTyping(); setTimeout(renderTyping, 4100); }
   });
-  socket.on('message.status', d => setMessageStatus(d.conversation_id, d.message_id, d.delivery_status));
+  // The outbox reports each hop (queued, sent, delivered, failed with its error): no polling.
+  socket.on('message.status', d => setMessageStatus(d.conversation_id, d.message_id, d.status, d.error));
   // After a reconnect the replay fills most gaps; re-reading the open thread covers the rest.
   socket.on('ready', () => { if (store.selected) loadThread(store.selected).catch(() => {}); });
   onLangChange(() => { if (store.selected) { renderHeader(); renderThread(); els.text.placeholder = t('replyHint'); } });

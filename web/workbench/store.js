@@ -34,12 +34,22 @@ export function addMessages(conversationId, list) {
   let changed = false;
   for (const m of list) {
     const old = map.get(m.id);
-    if (old && old.delivery_status === m.delivery_status) continue;
-    map.set(m.id, { ...old, ...m });
+    const late = lateStatus.get(m.id);
+    lateStatus.delete(m.id);
+    let next = { ...old, ...m };
+    // A message.status event may come before the message (the POST's answer) or before an
+    // older read of the thread: the further status wins.
+    if (late && RANK[late.status] >= (RANK[next.delivery_status] ?? 0)) next = { ...next, delivery_status: late.status, delivery_error: late.error };
+    if (old && (RANK[old.delivery_status] ?? 0) > (RANK[next.delivery_status] ?? 0)) next = { ...next, delivery_status: old.delivery_status, delivery_error: old.delivery_error };
+    if (old && old.delivery_status === next.delivery_status && old.content === next.content) continue;
+    map.set(m.id, next);
     changed = true;
   }
   if (changed) emit('messages', conversationId);
 }
+
+const RANK = { queued: 0, sending: 0, sent: 1, failed: 1, delivered: 2 };
+const lateStatus = new Map(); // message id -> {status, error} for messages not loaded yet
 
 export function threadOf(conversationId) {
   const map = store.messages.get(conversationId);
@@ -47,11 +57,12 @@ export function threadOf(conversationId) {
   return [...map.values()].sort((a, b) => (a.id === b.id ? 0 : idGt(a.id, b.id) ? 1 : -1));
 }
 
-export function setMessageStatus(conversationId, messageId, status) {
+export function setMessageStatus(conversationId, messageId, status, error = '') {
   const map = store.messages.get(conversationId);
   const m = map && map.get(messageId);
-  if (!m || m.delivery_status === status) return;
-  map.set(messageId, { ...m, delivery_status: status });
+  if (!m) { lateStatus.set(messageId, { status, error }); if (lateStatus.size > 500) lateStatus.delete(lateStatus.keys().next().value); return; }
+  if (m.delivery_status === status && (m.delivery_error || '') === error) return;
+  map.set(messageId, { ...m, delivery_status: status, delivery_error: error });
   emit('messages', conversationId);
 }
 

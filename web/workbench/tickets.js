@@ -1,8 +1,8 @@
-// Tickets view. Pending integration with the tickets module (issue 8), against its shapes:
+// Tickets view, against the tickets module's API (docs/tickets.md):
 // POST /api/v1/tickets {subject, description, type, priority, requester_id} -> 201 {id, state:"new"};
 // POST /api/v1/tickets/{id}/transitions {to} -> 200 ticket, or 409 problem with `allowed`.
 import { h, clear } from './dom.js';
-import { t, onLangChange } from './i18n.js';
+import { t, onLangChange, formatTime } from './i18n.js';
 import { api, get, ApiError } from './api.js';
 import { unavailableNote, errorNote } from './unavailable.js';
 
@@ -25,8 +25,32 @@ function ticketCard(ticket, out) {
   clear(out).append(h('div', { class: 'ticket-card', dataset: { ticketId: ticket.id } },
     h('p', {}, h('b', { text: `${t('ticketCreated')} #${ticket.id} ` }), state),
     h('p', { text: ticket.subject || '' }),
-    h('div', { class: 'row' }, h('span', { text: t('moveTo') }), buttons), note));
+    h('div', { class: 'row' }, h('span', { text: t('moveTo') }), buttons), note, notesBox(ticket)));
 }
+
+// Internal notes of a ticket; "@name" (e-mail local part, or the name without spaces)
+// mentions a colleague, who is notified on the agent WebSocket (ticket.mentioned).
+function notesBox(ticket) {
+  const list = h('ol', { class: 'notes', id: 'ticket-notes' });
+  const text = h('textarea', { id: 'note-text', rows: 2, maxlength: 16384, placeholder: t('noteHint'), 'aria-label': t('note') });
+  const status = h('p', { class: 'muted', role: 'status' });
+  const show = n => list.append(h('li', { class: 'note', dataset: { id: n.id, mentions: (n.mentions || []).join(',') } },
+    h('small', { class: 'muted', text: `${t('agent')} #${n.author_agent_id} · ${formatTime(n.created_at)}` }), h('p', { class: 'body', text: n.body })));
+  get(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/notes`).then(r => (r.body.items || []).forEach(show), e => { status.textContent = `${t('error')}: ${e.message}`; });
+  const form = h('form', { class: 'note-form', onsubmit: async e => {
+    e.preventDefault();
+    if (!text.value.trim()) return;
+    try {
+      const r = await api('POST', `/api/v1/tickets/${encodeURIComponent(ticket.id)}/notes`, { body: { body: text.value } });
+      show(r.body); text.value = ''; status.textContent = '';
+    } catch (err) { status.textContent = `${t('error')}: ${err.message}`; }
+  } }, text, h('button', { type: 'submit', id: 'note-add', text: t('addNote') }));
+  return h('section', { class: 'notes-box' }, h('h3', { text: t('notes') }), list, form, status);
+}
+
+// Opens an existing ticket's card (from a mention notice) when the view renders next.
+let openAfter = null;
+export function showTicket(ticket) { openAfter = ticket; if (!root.hidden) render(); }
 
 async function render() {
   clear(root);
@@ -52,6 +76,11 @@ async function render() {
   h('button', { type: 'submit', id: 'ticket-create', text: t('create') }));
   const listBox = h('div', { class: 'card' }, h('h2', { text: t('tickets') }), h('p', { class: 'muted', text: t('loading') }));
   root.append(form, out, listBox);
+  if (openAfter) {
+    const wanted = openAfter;
+    openAfter = null;
+    get(`/api/v1/tickets/${encodeURIComponent(wanted.id)}`).then(r => ticketCard(r.body, out), e => clear(out).append(errorNote(e)));
+  }
   try {
     const r = await get('/api/v1/tickets?limit=50');
     clear(listBox).append(h('h2', { text: t('tickets') }), h('ul', { class: 'ticket-list' },

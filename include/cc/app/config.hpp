@@ -80,11 +80,19 @@ struct Config {
     bool csat_enabled = true;
     std::string csat_message =
         "How did we do? Reply with a number from 1 (poor) to 5 (excellent), and a comment if you like.";
+    int auto_close_days = 4;         // solved tickets close after this many days; 0 = never
+    int followup_after_hours = 72;   // silent-customer follow-up after an agent reply; 0 = off
+    std::string followup_message = "Is there anything else we can help you with? Just reply to this message.";
+    int lifecycle_poll_ms = 60000;   // how often auto-close and follow-ups are looked for
   } tickets;
   // --- end tickets config ---
   // --- routing engine config ---
   struct Routing {
     std::string data_dir;  // shipped intents and sentiment lexicons; empty: the build's data/
+    int bot_answer_threshold_percent = 40;   // FAQ confidence the bot needs to answer
+    int faq_suggest_threshold_percent = 25;  // for agents' suggestions
+    int bot_max_unresolved_turns = 3;        // unanswered customer messages before a hand-off
+    bool mask_sensitive_words = true;        // agents see *** for words listed with mask=true
   } routing;
   // --- end routing engine config ---
   // --- assignment config ---
@@ -95,6 +103,10 @@ struct Config {
     int aging_seconds = 60;              // +1 priority per this many seconds waited (0: off)
     int max_missed_offers = 3;           // in a row, then the agent is set away
     int position_interval_seconds = 60;  // queue position told at most this often (0: never)
+    // Channels whose waiting customers are told their position (comma-separated; never voice or
+    // email: they have no place for a system message).
+    std::string position_channels = "webchat,wechat,sms";
+    int expected_wait_window_seconds = 900;  // recent assignments per queue that give the expected wait
     std::string vip_tiers = "vip";       // comma-separated customer tiers routed at vip_priority
     int vip_priority = 100;
   } assignment;

@@ -63,12 +63,15 @@
 #include "cc/services/polling_loop.hpp"
 #include "cc/services/sla_engine.hpp"
 #include "cc/services/ticket_service.hpp"
+#include "cc/store/pg/pg_ticket_lifecycle_store.hpp"
 #include "cc/store/pg/pg_ticket_repository.hpp"
 // --- end tickets includes ---
 // --- routing engine includes ---
 #include "cc/api/routing_routes.hpp"
 #include "cc/services/routing_setup.hpp"
 #include "cc/store/pg/pg_routing_store.hpp"
+#include "cc/api/bot_routes.hpp"
+#include "cc/store/pg/pg_bot_store.hpp"
 // --- end routing engine includes ---
 // --- assignment includes ---
 #include "cc/api/queue_routes.hpp"
@@ -77,6 +80,7 @@
 #include "cc/services/workflow_router.hpp"
 #include "cc/services/queue_service.hpp"
 #include "cc/store/pg/pg_assignment_store.hpp"
+#include "cc/store/pg/pg_assignment_voice.hpp"
 // --- end assignment includes ---
 // --- sip includes ---
 #include "cc/channels/voice/sip_service.hpp"
@@ -85,6 +89,12 @@
 #include "cc/store/pg/pg_voice_calls.hpp"
 // --- end sip includes ---
 // --- workbench includes ---
+#include "cc/api/canned_reply_routes.hpp"
+#include "cc/api/report_routes.hpp"
+#include "cc/services/canned_reply_service.hpp"
+#include "cc/services/report_service.hpp"
+#include "cc/store/pg/pg_canned_reply_store.hpp"
+#include "cc/store/pg/pg_report_store.hpp"
 // --- end workbench includes ---
 
 namespace cc::app {
@@ -178,12 +188,20 @@ struct Wiring {
   // --- tickets members ---
   store::PgTicketRepository ticket_repository{pool};
   services::SlaEngine sla{ticket_repository, events, [] { return std::chrono::system_clock::now(); }};
-  services::TicketService tickets{ticket_repository, conversations, events, sla,
-                                  services::TicketSettings{config.tickets.csat_message, config.tickets.csat_enabled}};
+  store::PgTicketLifecycleStore ticket_lifecycle_store{pool};
+  services::TicketService tickets{ticket_repository, ticket_lifecycle_store, conversations, events, sla,
+                                  services::TicketSettings{config.tickets.csat_message, config.tickets.csat_enabled,
+                                                           config.tickets.auto_close_days,
+                                                           config.tickets.followup_after_hours,
+                                                           config.tickets.followup_message}};
   api::TicketApiContext ticket_api{api, tickets, ticket_repository};
   // The SLA timer pass; serve() starts it and stops it before the outbox.
   services::PollingLoop sla_timers{io.get_executor(), "sla", [engine = &sla] { return engine->run_pass(50); }, 50,
                                    std::chrono::milliseconds(config.tickets.sla_poll_ms)};
+  // Auto-close of solved tickets and silent-customer follow-ups; started and stopped with sla_timers.
+  services::PollingLoop ticket_lifecycle{io.get_executor(), "ticket-lifecycle",
+                                         [service = &tickets] { return service->run_lifecycle_pass(50); }, 50,
+                                         std::chrono::milliseconds(config.tickets.lifecycle_poll_ms)};
   // --- end tickets members ---
   // --- identity members ---
   store::PgCustomerStore customer_store{pool};
@@ -198,10 +216,20 @@ struct Wiring {
   services::IntentService routing_intents{routing_intent_store, bus, routing_data.shipped_examples,
                                           routing_data.train_options};
   services::RoutingWorkflowService routing_workflows{io.get_executor(), routing_workflow_store, bus};
+  store::PgBotStore bot_store{pool};
+  services::BotService bot{bot_store, routing_data.normalizer,
+                           services::BotOptions{config.routing.bot_answer_threshold_percent / 100.0,
+                                                config.routing.faq_suggest_threshold_percent / 100.0,
+                                                config.routing.bot_max_unresolved_turns}};
   services::RoutingEngine routing{services::RoutingEngineDeps{
       routing_intents, routing_workflows, routing_context, assignment, tickets,
-      services::automated_sender(conversations), routing_data.sentiment, nullptr, {}}};
+      services::automated_sender(conversations), routing_data.sentiment, &assignment.queue_stats(), {}, &bot,
+      services::automated_sender(conversations, "bot"), services::supervisor_notifier(events, bot_store),
+      services::conversation_closer(conversations)}};
   api::RoutingApiContext routing_api{api, routing_intents, routing_workflows, routing};
+  api::BotApiContext bot_api{api, bot};
+  // Agents' views mask sensitive words while this Wiring lives (routing.mask_sensitive_words).
+  services::AgentMaskingScope agent_masking{bot, config.routing.mask_sensitive_words};
   // Ingest routes through this: the active workflow, or the default router before one exists.
   services::WorkflowRouter workflow_router{routing_workflows, routing, default_router};
   // --- end routing engine members ---
@@ -210,6 +238,10 @@ struct Wiring {
   services::ConversationNotifier assignment_notifier{conversations};
   services::AssignmentWakeSink assignment_wake{assignment};
   api::AssignmentApiContext assignment_api{api, queues, assignment};
+  // Steps ran out under a ticket/close plan: a ticket (TicketCreator) or the closing message.
+  services::ExhaustedTaskCloser assignment_exhausted{conversations, tickets};
+  // services::AgentAvailability for the SIP side: the engine's rules for who takes a call.
+  store::PgAssignmentVoice assignment_voice{pool};
   // --- end assignment members ---
   // --- sip members ---
   store::PgVoiceCalls voice_calls{pool};
@@ -218,6 +250,12 @@ struct Wiring {
   std::unique_ptr<channels::voice::SipService> sip_service;
   // --- end sip members ---
   // --- workbench members ---
+  store::PgCannedReplyStore canned_reply_store{pool};
+  services::CannedReplyService canned_replies{canned_reply_store};
+  api::CannedReplyApiContext canned_reply_api{api, canned_replies};
+  store::PgReportStore report_store{pool};
+  services::ReportService reports{report_store, [] { return std::chrono::system_clock::now(); }};
+  api::ReportApiContext report_api{api, reports};
   // --- end workbench members ---
 
   net::StaticFiles static_files;

@@ -54,10 +54,19 @@ struct AgentSnapshot {
   int assigned_today = 0;
 };
 
+// Priority aging: +bump for every full `every` waited, never above max (unless the priority
+// started above it). A workflow's `priority_aging` overrides the engine's default (+1 a minute).
+struct TaskAging {
+  std::chrono::seconds every{0};  // 0: no aging
+  int bump = 1;
+  int max = 1000000;
+};
+
 struct TaskSnapshot {
   domain::Id conversation_id = 0;
   RoutingPlan plan;  // channel, steps, entered_at, language
   std::optional<domain::Id> last_missed_agent;  // not offered to the same agent right again
+  std::optional<TaskAging> aging;  // the task's workflow's aging; nullopt: MatchOptions::aging
 };
 
 // The step a task is in at `now` (timeouts count from entered_at), with its queue and priority
@@ -72,6 +81,8 @@ ActiveStep active_step(const RoutingPlan& plan, domain::TimePoint now);
 // Priority aging: +1 per `aging` waited (0 = off), so nothing starves.
 int effective_priority(int priority, domain::TimePoint entered_at, domain::TimePoint now,
                        std::chrono::seconds aging);
+int effective_priority(int priority, domain::TimePoint entered_at, domain::TimePoint now,
+                       const TaskAging& aging);
 
 // Can `agent` take a task of `channel` under `step` in `queue` right now? reason is empty when
 // eligible, else a short English phrase ("offline", "missing skill refund", "at webchat

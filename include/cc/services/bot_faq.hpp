@@ -1,8 +1,8 @@
 #pragma once
 // The FAQ bot's pure parts: a BM25 index over character n-grams of normalised question
 // variants (works for Chinese without segmentation, and for English), and the rules that hand a
-// conversation from the bot to a human. Immutable once built; thread-safe. REST, storage and the
-// bot turn loop are not built yet (docs/routing.md).
+// conversation from the bot to a human. Immutable once built; thread-safe. Storage, refresh and
+// REST: bot_service.hpp; the turn loop: RoutingEngine::bot_turn (docs/routing.md).
 #include <cstddef>
 #include <map>
 #include <optional>

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "cc/routing/sentiment.hpp"
@@ -36,6 +37,12 @@ class RoutingContextSource {
 using AutomatedSender =
     std::function<boost::asio::awaitable<Status>(domain::Id conversation_id, std::string content)>;
 using RoutingClock = std::function<domain::TimePoint()>;
+// Closes a conversation as the system (ConversationService::close in production).
+using ConversationCloser = std::function<boost::asio::awaitable<Status>(domain::Id conversation_id)>;
+// Tells supervisors and admins (agent WebSocket event) that a rule flagged a conversation.
+using SupervisorNotifier =
+    std::function<boost::asio::awaitable<void>(domain::Id conversation_id, std::string rule, std::string reason)>;
+class BotService;
 
 struct RoutingEngineDeps {
   IntentService& intents;
@@ -47,6 +54,11 @@ struct RoutingEngineDeps {
   std::shared_ptr<const routing::SentimentAnalyzer> sentiment;  // null: neutral
   const QueueStatsSource* queue_stats = nullptr;
   RoutingClock clock;  // null: system_clock
+  // Bot, tags, spam block (null: bot_first, tags and block only decide, nothing is stored).
+  BotService* bot = nullptr;
+  AutomatedSender send_bot;        // sender "bot"
+  SupervisorNotifier notify_supervisor;  // null: logged only
+  ConversationCloser close_conversation;  // null: outside-hours "close" answers but leaves it open
 };
 
 // What simulate() is given instead of a stored message.
@@ -77,7 +89,11 @@ class RoutingEngine final : public ConversationRouter {
  private:
   domain::TimePoint now() const;
   boost::asio::awaitable<void> run_actions(const WorkflowActions& actions, const IngestResult& result,
-                                           const TaskContext& task);
+                                           const TaskContext& task, const std::string& rule);
+  // The bot's turn for a rule with bot_first: answered (or asked to rephrase) -> bot_answered;
+  // handed off (or no bot) -> nullopt, and the caller queues the conversation.
+  boost::asio::awaitable<std::optional<RoutingDecision>> bot_turn(const IngestResult& result, TaskContext& task);
+  boost::asio::awaitable<RoutingDecision> block(const IngestResult& result, const std::string& why);
 
   RoutingEngineDeps deps_;
   std::unique_ptr<PollingLoop> poll_;

@@ -9,7 +9,9 @@
 
 #include "cc/routing/intent_model.hpp"
 #include "cc/routing/sentiment.hpp"
+#include "cc/services/bot_service.hpp"
 #include "cc/services/conversation_service.hpp"
+#include "cc/services/event_dispatcher.hpp"
 #include "cc/services/ports/ticket_creator.hpp"
 #include "cc/services/routing_engine.hpp"
 
@@ -26,6 +28,14 @@ struct RoutingData {
 // examples empty / sentiment null and log a warning: the server still routes (to the default).
 RoutingData load_routing_data(const std::string& data_dir);
 
-AutomatedSender automated_sender(ConversationService& conversations);
+// sender_type "system" (auto-replies, notices) or "bot" (the FAQ bot's turns).
+AutomatedSender automated_sender(ConversationService& conversations, std::string sender_type = "system");
+
+// Closes the conversation as the system (outside-hours "close").
+ConversationCloser conversation_closer(ConversationService& conversations);
+
+// An agent WebSocket event `conversation.flagged` {conversation_id, rule, reason} to every
+// active supervisor and admin.
+SupervisorNotifier supervisor_notifier(EventDispatcher& events, BotStore& store);
 
 }  // namespace cc::services

@@ -11,6 +11,7 @@
 #include "cc/services/event_dispatcher.hpp"
 #include "cc/services/ports/customer_lookups.hpp"
 #include "cc/services/ports/ingest_observer.hpp"
+#include "cc/services/ports/ticket_lifecycle_store.hpp"
 #include "cc/services/ports/ticket_creator.hpp"
 #include "cc/services/ports/ticket_repository.hpp"
 #include "cc/services/sla_engine.hpp"
@@ -21,12 +22,17 @@ struct TicketSettings {
   std::string csat_message =
       "How did we do? Reply with a number from 1 (poor) to 5 (excellent), and a comment if you like.";
   bool csat_enabled = true;
+  int auto_close_days = 4;  // solved tickets close after this many days; 0 = never
+  // Silent-customer reactivation: the follow-up sent once when the customer has not answered an
+  // agent's reply for this long; 0 hours = off.
+  int followup_after_hours = 72;
+  std::string followup_message = "Is there anything else we can help you with? Just reply to this message.";
 };
 
 class TicketService final : public TicketCreator, public CustomerTickets, public IngestObserver {
  public:
-  TicketService(TicketRepository& tickets, ConversationService& conversations, EventDispatcher& events,
-                SlaEngine& sla, TicketSettings settings = {});
+  TicketService(TicketRepository& tickets, TicketLifecycleStore& lifecycle, ConversationService& conversations,
+                EventDispatcher& events, SlaEngine& sla, TicketSettings settings = {});
 
   // body: {subject, description, type, priority, requester_id, assignee_id, team, tags,
   // custom_fields, conversation_id}
@@ -60,12 +66,27 @@ class TicketService final : public TicketCreator, public CustomerTickets, public
   // {ids: [...], changes: {...patch fields..., state?}} -> [{id, status, ticket | error}]
   boost::asio::awaitable<Result<nlohmann::json>> bulk_update(const domain::Principal& actor, nlohmann::json body);
 
+  // Custom field definitions (admin).
+  boost::asio::awaitable<Result<std::vector<TicketFieldDefinition>>> ticket_fields();
+  boost::asio::awaitable<Result<TicketFieldDefinition>> save_ticket_field(nlohmann::json body);
+  boost::asio::awaitable<Status> delete_ticket_field(std::string key);
+
+  // One lifecycle pass (ticket_lifecycle.cpp): closes solved tickets older than auto_close_days
+  // and sends the silent-customer follow-ups; returns how many items it handled.
+  boost::asio::awaitable<int> run_lifecycle_pass(int batch);
+
   // Ports.
   boost::asio::awaitable<Result<domain::Id>> create_ticket(NewTicket ticket) override;
   boost::asio::awaitable<Result<nlohmann::json>> open_tickets(domain::Id customer_id, int limit) override;
   boost::asio::awaitable<void> on_ingested(const std::vector<IngestResult>& results) override;
 
  private:
+  // The ticket, or not_found when the viewer may not see it (docs/tickets.md "Access").
+  boost::asio::awaitable<Result<domain::Ticket>> visible(const domain::Principal& viewer, domain::Id id);
+  boost::asio::awaitable<Status> check_fields(const std::string& custom_fields_json, bool require_all);
+  boost::asio::awaitable<void> open_follow_up(domain::Id closed_id, const IngestResult& result);
+  boost::asio::awaitable<int> close_solved(int batch);
+  boost::asio::awaitable<int> send_followups(int batch);
   boost::asio::awaitable<Result<domain::Ticket>> create_as(TicketActor actor, nlohmann::json body,
                                                            std::optional<domain::Id> conversation_id,
                                                            std::string source);
@@ -77,6 +98,7 @@ class TicketService final : public TicketCreator, public CustomerTickets, public
                                         std::vector<domain::Id> extra_agents = {});
 
   TicketRepository& tickets_;
+  TicketLifecycleStore& lifecycle_;
   ConversationService& conversations_;
   EventDispatcher& events_;
   SlaEngine& sla_;

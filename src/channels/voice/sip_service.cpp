@@ -45,13 +45,14 @@ json call_incoming_event(const VoiceAccount& account, const SipRequest& request,
 
 SipService::SipService(asio::io_context& io, SipServiceOptions options, services::ChannelAccountService& accounts,
                        services::CustomerResolver& customers, services::CustomerSummaries& summaries,
-                       CallRouter& router, VoiceCallStore& calls, services::EventDispatcher& events,
-                       metrics::Registry& metrics)
+                       services::AgentAvailability& availability, CallRouter& router, VoiceCallStore& calls,
+                       services::EventDispatcher& events, metrics::Registry& metrics)
     : io_(io),
       options_(std::move(options)),
       accounts_(accounts),
       customers_(customers),
       summaries_(summaries),
+      availability_(availability),
       router_(router),
       calls_(calls),
       events_(events),
@@ -187,11 +188,18 @@ awaitable<void> SipService::decide(std::string key, SipRequest request, VoiceAcc
     auto customer = co_await customers_.resolve(std::move(identifiers), std::move(name));
     if (customer) call.customer_id = *customer;
   }
-  auto offer = co_await router_.offer(call);
+  services::VoiceClaimRequest claim;
+  claim.channel_account_id = call.channel_account_id;
+  claim.call_id = call.call_id;
+  claim.caller = call.caller;
+  claim.did = call.did;
+  claim.queue = call.queue;
+  claim.customer_id = call.customer_id;
+  auto offer = co_await availability_.claim_for_call(std::move(claim));
   int code = 302;
   std::string reason = "Moved Temporarily";
   std::vector<std::pair<std::string, std::string>> headers;
-  std::optional<CallOffer> reserved;
+  std::optional<services::VoiceClaim> reserved;
   if (offer && *offer) {
     reserved = **offer;
     // The screen pop goes out before the 302: the agent sees the caller before the phone rings.

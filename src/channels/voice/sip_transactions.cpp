@@ -7,11 +7,39 @@ namespace cc::channels::voice {
 
 SipTransactions::SipTransactions(SipTimers timers, std::uint64_t seed) : timers_(timers), random_(seed) {}
 
-// RFC 3261 17.2.3: branch + sent-by + method (ACK and CANCEL match their INVITE); RFC 2543 peers
-// without the magic cookie are matched by Call-ID, CSeq number and sent-by.
+namespace {
+
+bool rfc3261_branch(const SipRequest& request) { return request.branch.starts_with("z9hG4bK"); }
+
+// The tag parameter of a From/To value ("" when none); header parameters follow the '>' when
+// there is one.
+std::string tag_of(const std::string& header) {
+  const auto gt = header.rfind('>');
+  const auto params = gt == std::string::npos ? std::string_view(header) : std::string_view(header).substr(gt);
+  for (std::size_t at = params.find(';'); at != std::string_view::npos; at = params.find(';', at + 1)) {
+    auto param = params.substr(at + 1);
+    param = param.substr(0, param.find(';'));
+    while (!param.empty() && param.front() == ' ') param.remove_prefix(1);
+    if (param.size() > 4 && (param[0] | 0x20) == 't' && (param[1] | 0x20) == 'a' && (param[2] | 0x20) == 'g' &&
+        param[3] == '=') {
+      auto value = param.substr(4);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      return std::string(value);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+// RFC 3261 17.2.3: branch + sent-by + method (ACK and CANCEL match their INVITE). RFC 2543 peers
+// without the magic cookie: Request-URI, From tag, Call-ID, CSeq number and the top Via (sent-by
+// and whatever branch it has); an ACK must also carry the To tag of our response (checked in
+// on_request).
 std::string SipTransactions::key_of(const SipRequest& request, const std::string& method_class) {
-  if (request.branch.starts_with("z9hG4bK")) return request.branch + "|" + request.sent_by + "|" + method_class;
-  return "2543|" + request.call_id + "|" + std::to_string(request.cseq) + "|" + request.sent_by + "|" + method_class;
+  if (rfc3261_branch(request)) return request.branch + "|" + request.sent_by + "|" + method_class;
+  return "2543|" + request.request_uri + "|" + tag_of(request.from) + "|" + request.call_id + "|" +
+         std::to_string(request.cseq) + "|" + request.sent_by + "|" + request.branch + "|" + method_class;
 }
 
 std::string SipTransactions::new_tag() {
@@ -56,7 +84,8 @@ SipIncoming SipTransactions::on_request(SipRequest request, const SipPeer& peer,
 
   if (request.method == "ACK") {  // absorbed; it ends Timer G/H
     auto it = transactions_.find(invite_key);
-    if (it != transactions_.end() && it->second.state == State::completed) {
+    const bool tag_matches = rfc3261_branch(request) || (it != transactions_.end() && request.to_tag == it->second.to_tag);
+    if (it != transactions_.end() && it->second.state == State::completed && tag_matches) {
       auto& t = it->second;
       t.state = State::confirmed;
       t.next_retransmit = SipTime::max();

@@ -41,7 +41,7 @@ awaitable<Result<domain::Conversation>> PgAssignmentStore::accept_offer(domain::
     }
     tx.exec_params(
         "UPDATE routing_tasks SET state = 'assigned', assigned_agent_id = $2, missed_offers = 0, "
-        "updated_at = now() WHERE conversation_id = $1",
+        "assigned_at = now(), updated_at = now() WHERE conversation_id = $1",
         conversation_id, agent_id);
     tx.exec_params(
         "UPDATE agents SET missed_offers = 0, last_assigned_at = now(), assigned_today = CASE WHEN "
@@ -166,10 +166,14 @@ awaitable<Result<std::vector<svc::PositionNotice>>> PgAssignmentStore::due_posit
         "to_timestamp($1 / 1000.0) - make_interval(secs => $2)) ORDER BY w.pos LIMIT $4 "
         "FOR UPDATE OF t SKIP LOCKED) "
         "UPDATE routing_tasks t SET position_told_at = to_timestamp($1 / 1000.0) FROM d "
-        "WHERE t.conversation_id = d.conversation_id RETURNING t.conversation_id, d.pos",
+        "WHERE t.conversation_id = d.conversation_id RETURNING t.conversation_id, d.pos, t.queue_key, "
+        "coalesce(t.plan->>'language', '')",
         millis_of(now), static_cast<double>(interval.count()), text_array(names), limit);
     std::vector<svc::PositionNotice> out;
-    for (const auto& row : rows) out.push_back({row[0].as<domain::Id>(), static_cast<int>(row[1].as<long long>())});
+    for (const auto& row : rows) {
+      out.push_back({row[0].as<domain::Id>(), static_cast<int>(row[1].as<long long>()), row[2].c_str(),
+                     row[3].c_str()});
+    }
     tx.commit();
     return out;
   };

@@ -134,7 +134,11 @@ std::vector<services::AgentSnapshot> load_agents(pqxx::transaction_base& tx, boo
       "AND c.closed_at > now() - interval '1 hour' "
       "AND c.closed_at > now() - make_interval(secs => q.wrap_up_seconds) GROUP BY 1, 2 "
       "UNION ALL SELECT agent_id, channel, count(*)::int FROM task_offers WHERE state = 'pending' "
-      "GROUP BY 1, 2");
+      "GROUP BY 1, 2 "
+      // A call being offered, ringing or talked on (voice_calls, the SIP side) fills the voice
+      // slot; the matcher then treats the agent as busy for every channel.
+      "UNION ALL SELECT agent_id, 'voice', count(*)::int FROM voice_calls WHERE agent_id IS NOT NULL "
+      "AND state IN ('offered', 'ringing', 'answered') GROUP BY 1");
   for (const auto& row : loads) {
     const auto it = index.find(row[0].as<domain::Id>());
     if (it == index.end()) continue;

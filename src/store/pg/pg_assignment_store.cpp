@@ -24,14 +24,32 @@ bool has_spare_capacity(const std::vector<svc::AgentSnapshot>& agents) {
 }
 
 std::vector<svc::TaskSnapshot> load_waiting_tasks(pqxx::work& tx, const svc::RoundOptions& options) {
+  // Ordered by aged priority, then oldest: a task's workflow version brings its own aging
+  // (g), other tasks age by the engine's default ($2 seconds a point).
+  std::vector<int> versions, every, bump, max;
+  for (const auto& [version, aging] : options.workflow_aging) {
+    versions.push_back(version);
+    every.push_back(static_cast<int>(aging.every.count()));
+    bump.push_back(aging.bump);
+    max.push_back(aging.max);
+  }
   const auto rows = tx.exec_params(
       "SELECT t.conversation_id, t.channel, t.plan::text AS plan, "
-      "(extract(epoch from t.entered_at) * 1000)::bigint AS entered_ms, t.last_missed_agent_id "
+      "(extract(epoch from t.entered_at) * 1000)::bigint AS entered_ms, t.last_missed_agent_id, "
+      "g.every, g.bump, g.mx "
       "FROM routing_tasks t JOIN conversations c ON c.id = t.conversation_id AND c.status = 'queued' "
-      "WHERE t.state = 'waiting' ORDER BY t.priority + CASE WHEN $2 > 0 THEN "
-      "floor(greatest(0, $3::bigint / 1000.0 - extract(epoch from t.entered_at)) / $2)::int ELSE 0 END "
+      "LEFT JOIN unnest($4::int[], $5::int[], $6::int[], $7::int[]) AS g(v, every, bump, mx) "
+      "ON g.v = t.workflow_version "
+      "CROSS JOIN LATERAL (SELECT greatest(0, $3::bigint / 1000.0 - extract(epoch from t.entered_at)) "
+      "AS waited) w "
+      "WHERE t.state = 'waiting' ORDER BY CASE "
+      "WHEN g.v IS NOT NULL AND g.every > 0 AND g.bump > 0 THEN least(greatest(t.priority, g.mx)::bigint, "
+      "t.priority + floor(w.waited / g.every)::bigint * g.bump) "
+      "WHEN g.v IS NOT NULL THEN t.priority "
+      "WHEN $2 > 0 THEN t.priority + floor(w.waited / $2)::bigint ELSE t.priority END "
       "DESC, t.entered_at, t.conversation_id LIMIT $1 FOR UPDATE OF t SKIP LOCKED",
-      static_cast<long long>(options.batch), static_cast<int>(options.aging.count()), millis_of(options.now));
+      static_cast<long long>(options.batch), static_cast<int>(options.aging.count()), millis_of(options.now),
+      int_array(versions), int_array(every), int_array(bump), int_array(max));
   std::vector<svc::TaskSnapshot> tasks;
   tasks.reserve(rows.size());
   for (const auto& row : rows) {
@@ -40,6 +58,9 @@ std::vector<svc::TaskSnapshot> load_waiting_tasks(pqxx::work& tx, const svc::Rou
     const auto channel = domain::parse_channel(row[1].c_str()).value_or(domain::Channel::webchat);
     task.plan = svc::plan_from_json(row[2].c_str(), id, channel, time_from_millis(row[3].as<std::int64_t>()));
     if (!row[4].is_null()) task.last_missed_agent = row[4].as<domain::Id>();
+    if (!row[5].is_null()) {
+      task.aging = svc::TaskAging{std::chrono::seconds(row[5].as<int>()), row[6].as<int>(), row[7].as<int>()};
+    }
     tasks.push_back(std::move(task));
   }
   return tasks;
@@ -71,7 +92,7 @@ std::vector<domain::Conversation> write_assignments(pqxx::work& tx, const std::v
   for (const auto& row : rows) assigned.push_back(conversation_from(row));
   tx.exec_params(
       "UPDATE routing_tasks t SET state = 'assigned', assigned_agent_id = u.aid, queue_key = u.q, "
-      "current_step = u.s, missed_offers = 0, updated_at = now() "
+      "current_step = u.s, missed_offers = 0, assigned_at = now(), updated_at = now() "
       "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[]) AS u(cid, aid, q, s) "
       "JOIN conversations c ON c.id = u.cid AND c.assignee_id = u.aid AND c.status = 'open' "
       "WHERE t.conversation_id = u.cid",
@@ -155,10 +176,14 @@ awaitable<Status> PgAssignmentStore::enqueue(std::vector<svc::RoutingPlan> plans
         "ON CONFLICT (conversation_id) DO UPDATE SET plan = excluded.plan, channel = excluded.channel, "
         "workflow_version = excluded.workflow_version, queue_key = excluded.queue_key, "
         "priority = excluded.priority, "
-        "entered_at = CASE WHEN routing_tasks.state = 'assigned' THEN excluded.entered_at "
+        // An assigned task, or one whose steps ran out (its ticket failed, the customer wrote
+        // again), starts over; a waiting or offered one keeps its age.
+        "entered_at = CASE WHEN routing_tasks.state IN ('assigned', 'exhausted') THEN excluded.entered_at "
         "ELSE routing_tasks.entered_at END, "
-        "missed_offers = CASE WHEN routing_tasks.state = 'assigned' THEN 0 ELSE routing_tasks.missed_offers END, "
-        "state = CASE WHEN routing_tasks.state = 'assigned' THEN 'waiting' ELSE routing_tasks.state END, "
+        "missed_offers = CASE WHEN routing_tasks.state IN ('assigned', 'exhausted') THEN 0 "
+        "ELSE routing_tasks.missed_offers END, "
+        "state = CASE WHEN routing_tasks.state IN ('assigned', 'exhausted') THEN 'waiting' "
+        "ELSE routing_tasks.state END, "
         "updated_at = now()",
         bigint_array(ids), text_array(channels), text_array(json), int_array(versions),
         text_array(queues), int_array(priorities), bigint_array(entered));

@@ -9,6 +9,7 @@
 
 #include "cc/store/pg/pg_page.hpp"
 #include "cc/store/pg/pg_rows.hpp"
+#include "cc/store/pg/pg_ticket_rows.hpp"
 
 namespace cc::store {
 
@@ -195,7 +196,8 @@ awaitable<Result<domain::Page<Ticket>>> PgTicketRepository::list(svc::TicketQuer
         "WHERE ($1::text IS NULL OR t.state = $1) AND ($2::bigint IS NULL OR t.assignee_id = $2) "
         "AND ($3::text IS NULL OR t.team = $3) AND ($4::text IS NULL OR t.priority = $4) "
         "AND ($5::text IS NULL OR t.sla_status = $5) AND ($6::text IS NULL OR $6 = ANY (t.tags)) "
-        "AND ($7::bigint IS NULL OR t.requester_id = $7) ";
+        "AND ($7::bigint IS NULL OR t.requester_id = $7) "
+        "AND ($10::bigint IS NULL OR " + ticket_visible_to_agent_sql("$10") + ") ";
     // Sorted by due: the next breach first, tickets without a running SLA last; the cursor is
     // the last id seen, whose sort key is looked up again.
     const std::string keyset =
@@ -210,7 +212,7 @@ awaitable<Result<domain::Page<Ticket>>> PgTicketRepository::list(svc::TicketQuer
     };
     const auto rows = tx.exec_params("SELECT " + kTicketColumns + " FROM tickets t " + filters + keyset + "LIMIT $9",
                                      text(q.state), q.assignee_id, q.team, text(q.priority), q.sla_status, q.tag,
-                                     q.requester_id, q.after, q.limit + 1);
+                                     q.requester_id, q.after, q.limit + 1, q.visible_to_agent);
     return page_from<Ticket>(rows, q.limit, ticket_from);
   };
   co_return co_await pool_.run(std::move(job));
@@ -345,9 +347,7 @@ awaitable<Result<std::vector<Ticket>>> PgTicketRepository::for_conversation(doma
         "SELECT " + kTicketColumns + " FROM tickets t JOIN ticket_conversations tc ON tc.ticket_id = t.id "
         "WHERE tc.conversation_id = $1 AND t.state <> 'closed' ORDER BY t.id",
         conversation_id);
-    std::vector<Ticket> tickets;
-    for (const auto& row : rows) tickets.push_back(ticket_from(row));
-    return tickets;
+    return rows_to<Ticket>(rows, ticket_from);
   };
   co_return co_await pool_.run(std::move(job));
 }
@@ -359,9 +359,7 @@ awaitable<Result<std::vector<domain::Id>>> PgTicketRepository::conversations_of(
         "SELECT tc.conversation_id FROM ticket_conversations tc JOIN conversations c ON c.id = tc.conversation_id "
         "WHERE tc.ticket_id = $1 ORDER BY c.last_message_at, c.id",
         ticket_id);
-    std::vector<domain::Id> ids;
-    for (const auto& row : rows) ids.push_back(row[0].as<domain::Id>());
-    return ids;
+    return ids_of(rows);
   };
   co_return co_await pool_.run(std::move(job));
 }

@@ -7,6 +7,7 @@
 
 #include "cc/store/pg/pg_page.hpp"
 #include "cc/store/pg/pg_rows.hpp"
+#include "cc/store/pg/pg_ticket_rows.hpp"
 #include "cc/store/pg/pg_ticket_repository.hpp"
 
 namespace cc::store {
@@ -102,9 +103,7 @@ awaitable<Result<std::vector<svc::TicketNote>>> PgTicketRepository::notes(domain
     pqxx::nontransaction tx(c);
     const auto rows = tx.exec_params(
         "SELECT " + kNoteColumns + " FROM ticket_notes WHERE ticket_id = $1 ORDER BY id LIMIT 500", ticket_id);
-    std::vector<svc::TicketNote> notes;
-    for (const auto& row : rows) notes.push_back(note_from(row));
-    return notes;
+    return rows_to<svc::TicketNote>(rows, note_from);
   };
   co_return co_await pool_.run(std::move(job));
 }
@@ -144,9 +143,7 @@ awaitable<Result<std::vector<domain::Id>>> PgTicketRepository::agents_by_handles
         "OR lower(split_part(email, '@', 1)) IN (SELECT jsonb_array_elements_text($1::jsonb)) "
         "OR lower(replace(name, ' ', '')) IN (SELECT jsonb_array_elements_text($1::jsonb))) ORDER BY id",
         json(handles).dump());
-    std::vector<domain::Id> ids;
-    for (const auto& row : rows) ids.push_back(row[0].as<domain::Id>());
-    return ids;
+    return ids_of(rows);
   };
   co_return co_await pool_.run(std::move(job));
 }
@@ -172,12 +169,10 @@ awaitable<Result<std::vector<svc::TicketLink>>> PgTicketRepository::links(domain
         "SELECT ticket_id, related_ticket_id, kind, (extract(epoch from created_at) * 1000)::bigint "
         "FROM ticket_links WHERE ticket_id = $1 OR related_ticket_id = $1 ORDER BY created_at, ticket_id",
         ticket_id);
-    std::vector<svc::TicketLink> links;
-    for (const auto& row : rows) {
-      links.push_back({row[0].as<domain::Id>(), row[1].as<domain::Id>(), row[2].c_str(),
-                       time_from_millis(row[3].as<std::int64_t>())});
-    }
-    return links;
+    return rows_to<svc::TicketLink>(rows, [](const pqxx::row& row) {
+      return svc::TicketLink{row[0].as<domain::Id>(), row[1].as<domain::Id>(), row[2].c_str(),
+                             time_from_millis(row[3].as<std::int64_t>())};
+    });
   };
   co_return co_await pool_.run(std::move(job));
 }
@@ -189,9 +184,7 @@ awaitable<Result<std::vector<svc::SlaPolicy>>> PgTicketRepository::sla_policies(
         "SELECT id, name, position, active, conditions::text AS conditions, calendar_id, first_reply_seconds, "
         "next_reply_seconds, resolution_seconds, warning_percent, warning_actions::text AS warning_actions, "
         "breach_actions::text AS breach_actions, version FROM sla_policies ORDER BY position, id");
-    std::vector<svc::SlaPolicy> policies;
-    for (const auto& row : rows) policies.push_back(policy_from(row));
-    return policies;
+    return rows_to<svc::SlaPolicy>(rows, policy_from);
   };
   co_return co_await pool_.run(std::move(job));
 }
@@ -267,12 +260,10 @@ awaitable<Result<std::vector<svc::CalendarDefinition>>> PgTicketRepository::cale
     pqxx::nontransaction tx(c);
     const auto rows = tx.exec(
         "SELECT id, name, time_zone, hours::text, holidays::text, version FROM business_calendars ORDER BY id");
-    std::vector<svc::CalendarDefinition> calendars;
-    for (const auto& row : rows) {
-      calendars.push_back({row[0].as<domain::Id>(), row[1].c_str(), row[2].c_str(), row[3].c_str(), row[4].c_str(),
-                           row[5].as<int>()});
-    }
-    return calendars;
+    return rows_to<svc::CalendarDefinition>(rows, [](const pqxx::row& row) {
+      return svc::CalendarDefinition{row[0].as<domain::Id>(), row[1].c_str(), row[2].c_str(), row[3].c_str(),
+                                     row[4].c_str(), row[5].as<int>()};
+    });
   };
   co_return co_await pool_.run(std::move(job));
 }
@@ -369,10 +360,8 @@ awaitable<Result<std::vector<domain::Ticket>>> PgTicketRepository::claim_sla_due
         "UPDATE tickets t SET sla_locked_until = now() + make_interval(secs => $2) FROM due WHERE t.id = due.id "
         "RETURNING " + kTicketColumns,
         limit, lease_seconds);
-    std::vector<domain::Ticket> tickets;
-    for (const auto& row : rows) tickets.push_back(ticket_from(row));
     tx.commit();
-    return tickets;
+    return rows_to<domain::Ticket>(rows, ticket_from);
   };
   co_return co_await pool_.run(std::move(job));
 }

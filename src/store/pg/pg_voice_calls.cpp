@@ -7,19 +7,32 @@ using namespace services;
 
 namespace {
 
-// One statement: pick a free agent (the customer's last agent first; rows other pickers hold
-// are skipped) and insert the live call. The partial unique index on voice_calls(agent_id)
-// settles a race with another instance: the insert does nothing and the picker tries again.
-constexpr const char* kOfferSql = R"(
-WITH preferred AS (
-  SELECT assignee_id AS id FROM conversations
-  WHERE customer_id = $6 AND assignee_id IS NOT NULL ORDER BY last_message_at DESC LIMIT 1),
+// One statement: pick a free agent of the DID's queue (queue_members; a queue without members, or
+// an unknown queue key, accepts every agent) holding every required skill, with room for a voice
+// call and no live call or pending voice offer; the preferred (else the customer's last) agent
+// first, then longest idle; rows other pickers hold are skipped. Then insert the live call. The
+// partial unique index on voice_calls(agent_id) settles a race with another instance: the insert
+// does nothing and the picker tries again.
+constexpr const char* kClaimSql = R"(
+WITH q AS (
+  SELECT coalesce((SELECT id FROM queues WHERE key = $5), (SELECT id FROM queues WHERE key = 'default')) AS id),
+preferred AS (
+  SELECT coalesce($8::bigint,
+    (SELECT assignee_id FROM conversations
+     WHERE customer_id = $6 AND assignee_id IS NOT NULL ORDER BY last_message_at DESC LIMIT 1)) AS id),
 pick AS (
   SELECT a.id, a.sip_uri FROM agents a
   WHERE a.status = 'online' AND a.active AND coalesce(a.sip_uri, '') <> ''
+    AND coalesce((a.capacity->>'voice')::int, 1) > 0
+    AND (NOT EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = (SELECT id FROM q))
+         OR EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = (SELECT id FROM q) AND m.agent_id = a.id))
+    AND NOT EXISTS (SELECT jsonb_array_elements_text($7::jsonb)
+                    EXCEPT SELECT s.skill FROM agent_skills s WHERE s.agent_id = a.id)
     AND NOT EXISTS (SELECT 1 FROM voice_calls v WHERE v.agent_id = a.id
                     AND v.state IN ('offered', 'ringing', 'answered'))
-  ORDER BY (a.id IN (SELECT id FROM preferred)) DESC, a.status_changed_at, a.id
+    AND NOT EXISTS (SELECT 1 FROM task_offers o WHERE o.agent_id = a.id AND o.state = 'pending'
+                    AND o.channel = 'voice')
+  ORDER BY coalesce(a.id = (SELECT id FROM preferred), false) DESC, a.status_changed_at, a.id
   LIMIT 1 FOR NO KEY UPDATE OF a SKIP LOCKED),
 ins AS (
   INSERT INTO voice_calls (channel_account_id, call_id, caller, did, queue, customer_id, agent_id, state)
@@ -31,26 +44,56 @@ SELECT (SELECT id FROM pick), (SELECT sip_uri FROM pick), (SELECT agent_id FROM 
        (SELECT a.sip_uri FROM voice_calls v JOIN agents a ON a.id = v.agent_id
         WHERE v.channel_account_id = $1 AND v.call_id = $2))";
 
+std::string skills_json(const std::vector<std::string>& skills) {
+  std::string out = "[";
+  for (const auto& skill : skills) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char ch : skill) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
 }  // namespace
 
-awaitable<Result<std::optional<CallOffer>>> PgVoiceCalls::offer(CallRequest request) {
-  auto job = [request = std::move(request)](pqxx::connection& c) -> Result<std::optional<CallOffer>> {
+awaitable<Result<std::optional<VoiceClaim>>> PgVoiceCalls::claim_for_call(VoiceClaimRequest request) {
+  auto job = [request = std::move(request)](pqxx::connection& c) -> Result<std::optional<VoiceClaim>> {
+    const auto skills = skills_json(request.skills);
     for (int attempt = 0; attempt < 3; ++attempt) {
       pqxx::work tx(c);
-      const auto row = tx.exec_params1(kOfferSql, request.channel_account_id, request.call_id, request.caller,
-                                       request.did, request.queue, request.customer_id);
+      const auto row = tx.exec_params1(kClaimSql, request.channel_account_id, request.call_id, request.caller,
+                                       request.did, request.queue, request.customer_id, skills,
+                                       request.preferred_agent_id);
       tx.commit();
-      if (!row[2].is_null()) return std::optional<CallOffer>(CallOffer{row[2].as<domain::Id>(), row[1].as<std::string>()});
+      if (!row[2].is_null()) return std::optional<VoiceClaim>(VoiceClaim{row[2].as<domain::Id>(), row[1].as<std::string>()});
       // The same call routed before (an INVITE after its transaction ended): the same agent.
       if (!row[3].is_null() && !row[4].is_null()) {
-        return std::optional<CallOffer>(CallOffer{row[3].as<domain::Id>(), row[4].as<std::string>()});
+        return std::optional<VoiceClaim>(VoiceClaim{row[3].as<domain::Id>(), row[4].as<std::string>()});
       }
-      if (row[0].is_null()) return std::optional<CallOffer>();  // nobody free
+      if (row[0].is_null()) return std::optional<VoiceClaim>();  // nobody free
       // Picked an agent another instance reserved a moment earlier: pick again.
     }
-    return std::optional<CallOffer>();
+    return std::optional<VoiceClaim>();
   };
   co_return co_await pool_.run(std::move(job));
+}
+
+awaitable<Result<std::optional<CallOffer>>> PgVoiceCalls::offer(CallRequest request) {
+  VoiceClaimRequest claim;
+  claim.channel_account_id = request.channel_account_id;
+  claim.call_id = std::move(request.call_id);
+  claim.caller = std::move(request.caller);
+  claim.did = std::move(request.did);
+  claim.queue = std::move(request.queue);
+  claim.customer_id = request.customer_id;
+  auto claimed = co_await claim_for_call(std::move(claim));
+  if (!claimed) co_return claimed.error();
+  if (!*claimed) co_return std::optional<CallOffer>();
+  co_return std::optional<CallOffer>(CallOffer{(*claimed)->agent_id, (*claimed)->sip_uri});
 }
 
 awaitable<void> PgVoiceCalls::release(domain::Id channel_account_id, std::string call_id) {

@@ -44,7 +44,7 @@ export const tests = [
     }
   },
   {
-    name: 'supervisor dashboard: conversations by status, agents by state, messages per channel as SVG',
+    name: 'supervisor dashboard: queues, agents by state, SLA, first response, CSAT, messages per channel as SVG',
     async run(ctx) {
       const page = s.admin;
       await page.locator('#lang-toggle').click(); // English screenshots
@@ -54,12 +54,9 @@ export const tests = [
       assert(await agents.count() === 3, 'three agent states');
       const total = await page.locator('#dash-agents li b').allTextContents();
       assert(total.map(Number).reduce((a, b) => a + b, 0) >= 3, 'admin + two demo agents counted: ' + total);
-      const statusCounts = await page.locator('#dash-conversations li b').allTextContents();
-      assert(statusCounts.map(Number).reduce((a, b) => a + b, 0) >= 1, 'the conversation of the chat spec is counted');
+      await page.locator('#dash-queues tr[data-queue="default"]').waitFor();
       assert(await page.locator('#dash-chart polyline[data-channel="webchat"]').count() === 1, 'a web chat line');
-      for (const hook of ['sla', 'csat']) {
-        await page.locator(`#dash-${hook} :is(.figure, .unavailable, .error)`).waitFor();
-      }
+      for (const card of ['sla', 'frt', 'csat']) await page.locator(`#dash-${card} .figure`).first().waitFor();
       await ctx.screenshot(page, 'browser-dashboard.png');
     }
   },
@@ -115,6 +112,7 @@ export const tests = [
     async run(ctx) {
       const agent = await ctx.newPage();
       await loginAgent(ctx, agent, ctx.info.agent_email, ctx.info.agent_password);
+      await agent.locator('#presence').selectOption('online'); // so the new conversation is theirs (also run alone)
       const visitor = await ctx.newPage();
       await openWidget(ctx, visitor);
       await visitorSend(visitor, 'CSAT please');
@@ -157,39 +155,56 @@ export const tests = [
     }
   },
   {
-    name: 'routing rules: validation error shown, fixed, simulated and published (skips while the API answers 404)',
+    name: 'routing rules: edit, validation error at its place, fix, simulate, publish, history and roll back',
     async run(ctx) {
       const page = s.admin;
       const token = await page.evaluate(() => sessionStorage.getItem('cc-workbench-token'));
-      const probe = await ctx.api('GET', '/api/v1/routing/workflow', { token });
-      if (probe.status === 404) {
-        await page.locator('#nav-routing').click();
-        await page.locator('#view-routing .unavailable').waitFor();
-        ctx.skip('GET /api/v1/routing/workflow answers 404: the routing engine is not integrated yet');
-      }
-      // Pending (issue 9): publishing from the editor fails against the integrated routing API
-      // (validate, save and simulate work); skipped with this reason until it is fixed.
-      ctx.skip('publishing from the rules editor is not wired to the routing API yet (issue 9)');
       await page.locator('#nav-routing').click();
       const editor = page.locator('#workflow');
       await until('workflow loaded', async () => (await editor.inputValue()).length > 2);
-      const original = await editor.inputValue();
-      const doc = JSON.parse(original);
-      // An unknown field in the first rule's condition language is a validation error.
-      const broken = JSON.stringify({ ...doc, rules: [{ name: 'broken', when: 'channel ==', steps: [] }, ...(doc.rules || [])] }, null, 2);
-      await editor.fill(broken);
+      const doc = JSON.parse(await editor.inputValue());
+      // Edit: a rule for parcels whose condition is cut short (a syntax error inside "when").
+      const rule = { name: 'parcels', when: "text CONTAINS 'parcel' AND", steps: [{ queue: 'default' }] };
+      await editor.fill(JSON.stringify({ ...doc, rules: [rule, ...(doc.rules || [])] }, null, 2));
       await page.locator('#wf-validate').click();
-      await page.locator('#workflow-errors li').first().waitFor();
-      await editor.fill(original);
+      const error = page.locator('#workflow-errors li').first();
+      await error.waitFor();
+      assert((await error.getAttribute('data-pointer')) === '/rules/0/when', 'error points at the rule condition: ' + await error.textContent());
+      // The editor selected the text the error points at: inside the broken condition.
+      const selected = await page.evaluate(() => { const e = document.getElementById('workflow'); return e.value.slice(e.selectionStart, e.selectionEnd); });
+      const before = await page.evaluate(() => { const e = document.getElementById('workflow'); return e.value.slice(0, e.selectionStart); });
+      assert(/"when": "[^"\n]*$/.test(before) && selected.length > 0, `selection inside the condition: ${JSON.stringify(before.slice(-30))} / ${JSON.stringify(selected)}`);
+      // Publishing the broken text is refused the same way.
+      await page.locator('#wf-activate').click();
+      await until('publish refused', async () => (await page.locator('#workflow-errors li[data-pointer="/rules/0/when"]').count()) === 1 &&
+        !(await page.locator('#workflow-note').textContent()).includes('v'));
+      await new Promise(r => setTimeout(r, 300)); // the refused publish has finished
+      assert(await page.locator('#workflow-versions li').count() === 0 || !(await page.locator('#workflow-note').textContent()).match(/v\d/), 'nothing published');
+      // Fix it, validate, publish.
+      rule.when = "text CONTAINS 'parcel'";
+      await editor.fill(JSON.stringify({ ...doc, rules: [rule, ...(doc.rules || [])] }, null, 2));
       await page.locator('#wf-validate').click();
-      await until('valid', async () => (await page.locator('#workflow-note').textContent()).length > 0);
+      await until('valid', async () => /Valid|校验通过/.test(await page.locator('#workflow-note').textContent()));
+      assert(await page.locator('#workflow-errors li').count() === 0, 'errors cleared');
+      await page.locator('#wf-activate').click();
+      await until('published', async () => /(Published|已发布): v\d+/.test(await page.locator('#workflow-note').textContent()));
+      const published = Number((await page.locator('#workflow-note').textContent()).match(/v(\d+)/)[1]);
+      await page.locator(`#workflow-versions li[data-version="${published}"][data-active="true"]`).waitFor();
+      // Simulate: the new rule matches a parcel question, and says so.
       await page.locator('#sim-text').fill('where is my parcel');
       await page.locator('#wf-simulate').click();
-      await until('simulation shown', async () => (await page.locator('#sim-out').textContent()).length > 2);
-      await page.locator('#wf-save').click();
-      await until('saved', async () => /Saved|已保存/.test(await page.locator('#workflow-note').textContent()));
-      await page.locator('#wf-activate').click();
-      await until('published', async () => /Published|已发布/.test(await page.locator('#workflow-note').textContent()));
+      await until('simulation names the rule', async () => /parcels/.test(await page.locator('#sim-rule').textContent()), 15e3);
+      // History and roll back to the version before (when there is one, else publish again first).
+      if (published === 1) {
+        await page.locator('#wf-activate').click();
+        await page.locator('#workflow-versions li[data-version="2"][data-active="true"]').waitFor();
+      }
+      const current = published === 1 ? 2 : published;
+      await page.locator(`#workflow-versions li[data-version="${current - 1}"] button.rollback`).click();
+      await until('rolled back', async () => (await ctx.api('GET', '/api/v1/routing/workflow/versions', { token })).body.items.find(v => v.active).version !== current);
+      await page.locator('#workflow-versions li[data-active="true"]').waitFor();
+      assert(await page.locator(`#workflow-versions li[data-version="${current}"][data-active="true"]`).count() === 0, 'the published version is no longer active');
+      await ctx.screenshot(page, 'browser-routing.png');
     }
   }
 ];

@@ -1,7 +1,7 @@
 #pragma once
 // The SIP redirect server: transport -> parser -> transaction layer -> routing decision.
 // A new INVITE from a configured gateway resolves the caller to a customer, maps the DID to a
-// queue, reserves an agent (CallRouter, one round trip), pops the caller's 360 card on that
+// queue, claims an agent of that queue (AgentAvailability, one round trip), pops the caller's 360 card on that
 // agent's WebSocket (call.incoming) and only then sends 302 with the agent's SIP address.
 // Nobody free: 302 to overflow_uri or 480 + Retry-After. Owned by Wiring; runs on the I/O
 // threads; the transaction layer is guarded by one mutex held only for pure work.
@@ -15,6 +15,7 @@
 #include "cc/channels/voice/call_router.hpp"
 #include "cc/channels/voice/sip_transactions.hpp"
 #include "cc/channels/voice/voice_config.hpp"
+#include "cc/services/ports/agent_availability.hpp"
 #include "cc/metrics/registry.hpp"
 #include "cc/net/sip_transport.hpp"
 #include "cc/services/channel_account_service.hpp"
@@ -45,8 +46,9 @@ std::string contact_for(const std::string& sip_uri);
 class SipService {
  public:
   SipService(boost::asio::io_context& io, SipServiceOptions options, services::ChannelAccountService& accounts,
-             services::CustomerResolver& customers, services::CustomerSummaries& summaries, CallRouter& router,
-             VoiceCallStore& calls, services::EventDispatcher& events, metrics::Registry& metrics);
+             services::CustomerResolver& customers, services::CustomerSummaries& summaries,
+             services::AgentAvailability& availability, CallRouter& router, VoiceCallStore& calls,
+             services::EventDispatcher& events, metrics::Registry& metrics);
   ~SipService();
 
   void start();  // binds; throws when it cannot
@@ -69,7 +71,8 @@ class SipService {
   services::ChannelAccountService& accounts_;
   services::CustomerResolver& customers_;
   services::CustomerSummaries& summaries_;
-  CallRouter& router_;
+  services::AgentAvailability& availability_;  // who takes the call (the assignment engine's view)
+  CallRouter& router_;                          // releases and unrouted records
   VoiceCallStore& calls_;
   services::EventDispatcher& events_;
   metrics::Registry& metrics_;

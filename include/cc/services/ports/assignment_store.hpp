@@ -24,6 +24,9 @@ struct RoundOptions {
   domain::TimePoint now{};
   std::size_t batch = 5000;  // tasks considered per round
   std::chrono::seconds aging{60};
+  // Per workflow version: its `priority_aging` (tasks keep the version they entered with);
+  // tasks of other versions age by `aging`.
+  std::map<int, TaskAging> workflow_aging;
 };
 
 struct RoundResult {
@@ -48,6 +51,25 @@ struct OfflineOutcome {
 struct PositionNotice {
   domain::Id conversation_id = 0;
   int position = 0;
+  std::string queue;
+  std::string language;  // the plan's ("zh", "en", ...); empty: unknown
+};
+
+// A task whose steps all timed out under a plan ending in `ticket` or `close`, claimed by one
+// instance (its state is 'exhausted' from then on).
+struct ExhaustedTask {
+  domain::Id conversation_id = 0;
+  domain::Id customer_id = 0;
+  RoutingPlan plan;
+};
+
+// Waiting tasks of one queue, and how many of its tasks were assigned lately (for conditions
+// on queue.length / queue.oldest_wait and the expected wait told to customers).
+struct AssignmentQueueLoad {
+  std::string queue;
+  int waiting = 0;
+  std::optional<domain::TimePoint> oldest_entered_at;
+  int assigned_recently = 0;  // within the `window` given to queue_loads
 };
 
 // An agent's routing profile (admin/supervisor REST).
@@ -89,6 +111,13 @@ class AssignmentStore {
   virtual boost::asio::awaitable<Result<std::vector<PositionNotice>>> due_position_notices(
       domain::TimePoint now, std::chrono::seconds interval, std::vector<domain::Channel> channels,
       int limit) = 0;
+  // Claims (state 'exhausted') up to `limit` waiting tasks whose every step timed out at `now`
+  // and whose plan ends in a ticket or a closing message.
+  virtual boost::asio::awaitable<Result<std::vector<ExhaustedTask>>> claim_exhausted(domain::TimePoint now,
+                                                                                    int limit) = 0;
+  // Every queue (also empty ones) with its waiting tasks and recent assignments.
+  virtual boost::asio::awaitable<Result<std::vector<AssignmentQueueLoad>>> queue_loads(
+      std::chrono::seconds window) = 0;
   // Every active agent with load, for candidates(); and the queue of the step.
   virtual boost::asio::awaitable<Result<std::vector<AgentSnapshot>>> agent_snapshots() = 0;
 

@@ -56,6 +56,7 @@ struct TicketQuery {
   std::optional<std::optional<domain::TimePoint>> next_sla_check;  // set together with sla
   std::optional<std::string> tag;
   std::optional<domain::Id> requester_id;
+  std::optional<domain::Id> visible_to_agent;  // only the tickets this agent may see (docs/tickets.md)
   bool sort_by_due = false;  // next breach first; otherwise newest first
   std::optional<domain::Id> after;  // the last id of the previous page (keyset)
   int limit = 50;

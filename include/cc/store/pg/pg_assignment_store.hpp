@@ -25,6 +25,10 @@ class PgAssignmentStore final : public services::AssignmentStore {
   boost::asio::awaitable<Result<std::vector<services::PositionNotice>>> due_position_notices(
       domain::TimePoint now, std::chrono::seconds interval, std::vector<domain::Channel> channels,
       int limit) override;
+  boost::asio::awaitable<Result<std::vector<services::ExhaustedTask>>> claim_exhausted(domain::TimePoint now,
+                                                                                      int limit) override;
+  boost::asio::awaitable<Result<std::vector<services::AssignmentQueueLoad>>> queue_loads(
+      std::chrono::seconds window) override;
   boost::asio::awaitable<Result<std::vector<services::AgentSnapshot>>> agent_snapshots() override;
 
   boost::asio::awaitable<Result<std::vector<services::QueueSettings>>> list_queues() override;
