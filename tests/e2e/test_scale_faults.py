@@ -152,9 +152,11 @@ class KillNineTest(SmsAccountMixin, ServerTestCase):
             done.set()
 
         async def killer():
+            # Kills at a quarter, half and three quarters of the run, whatever the machine's speed.
             loop = asyncio.get_running_loop()
-            for _ in range(3):
-                await asyncio.sleep(1.2)
+            for quarter in range(1, 4):
+                while len(acked_sids) < quarter * MESSAGES // 4 and not done.is_set():
+                    await asyncio.sleep(0.02)
                 if done.is_set():
                     break
                 await loop.run_in_executor(None, self.server.kill)
@@ -166,7 +168,7 @@ class KillNineTest(SmsAccountMixin, ServerTestCase):
         await asyncio.gather(traffic(), killer())
         took = time.monotonic() - started
         print(f"\n  {MESSAGES} webhooks + {MESSAGES} replies in {took:.1f} s across {len(kills)} kill -9s")
-        self.assertEqual(len(kills), 3, "the run ended before the third kill; raise CC_SCALE_FAULT_MESSAGES")
+        self.assertEqual(len(kills), 3, "the run ended before the third kill")
 
         # Inbound: every acknowledged webhook stored exactly once.
         rows = self.sql(f"SELECT provider_message_id, count(*) FROM messages WHERE channel_account_id = "

@@ -179,6 +179,42 @@ TEST_F(AssignmentStore, AnOfflineAgentsConversationsAreRequeuedAfterTheGracePeri
   (void)ids;
 }
 
+TEST_F(AssignmentStore, AKeepQueueHoldsAnOfflineAgentsConversationsAndATransferQueueMovesThem) {
+  const auto leaving = agents(1, 5);
+  exec("UPDATE queues SET offline_action = 'keep', offline_grace_seconds = 0 WHERE key = 'default'");
+  exec("INSERT INTO queues (key, name, offline_action, offline_grace_seconds, transfer_queue) "
+       "VALUES ('sales', 'Sales', 'transfer', 0, 'backoffice'), ('backoffice', 'Back office', 'keep', 0, NULL)");
+  const auto kept = tasks(1, "default");
+  const auto moved = tasks(1, "sales");
+  ASSERT_EQ(round().assigned.size(), 2u);
+  exec("UPDATE agents SET status = 'offline', status_changed_at = now() - interval '1 minute'");
+
+  auto released = run_sync(store_->release_offline_agents(std::chrono::system_clock::now(), 100));
+  ASSERT_TRUE(released);
+  ASSERT_EQ(released->size(), 1u);  // the keep queue's conversation stays with its agent
+  EXPECT_EQ((*released)[0].conversation_id, moved[0]);
+  EXPECT_EQ((*released)[0].former_agent_id, leaving[0]);
+  EXPECT_EQ((*released)[0].action, svc::OfflineAction::transfer);
+  EXPECT_EQ(count("SELECT count(*) FROM conversations WHERE id = " + std::to_string(kept[0]) +
+                  " AND status = 'open' AND assignee_id = " + std::to_string(leaving[0])),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM routing_tasks WHERE conversation_id = " + std::to_string(moved[0]) +
+                  " AND state = 'waiting' AND queue_key = 'backoffice' "
+                  "AND plan->'steps' = '[{\"queue\": \"backoffice\"}]'::jsonb"),
+            1);
+  // A second pass finds nothing more to do: each conversation is released once.
+  auto again = run_sync(store_->release_offline_agents(std::chrono::system_clock::now(), 100));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+  // The transferred conversation goes to an agent of the back office.
+  const auto back_office = agents(1, 5);
+  exec("INSERT INTO queue_members (queue_id, agent_id) SELECT id, " + std::to_string(back_office[0]) +
+       " FROM queues WHERE key = 'backoffice'");
+  const auto next = round();
+  ASSERT_EQ(next.assigned.size(), 1u);
+  EXPECT_EQ(*next.assigned[0].assignee_id, back_office[0]);
+}
+
 TEST_F(AssignmentStore, WaitingCustomersAreToldTheirPositionAtMostOncePerInterval) {
   tasks(3);
   const auto now = std::chrono::system_clock::now();

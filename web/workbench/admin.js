@@ -19,12 +19,15 @@ const RESOURCES = [
   { key: 'faq', path: '/api/v1/faq', edit: 'PUT', label: f => `${(f.questions || [])[0] || ''} [${Object.keys(f.answers || {}).join(', ')}]`,
     template: { questions: ['How long does delivery take?'], answers: { en: '3-5 working days.', zh: '3-5 个工作日。' }, tags: [] } },
   { key: 'sla-policies', path: '/api/v1/sla-policies', edit: 'PUT', label: p => `${p.name} (${p.active === false ? 'off' : 'on'})` },
-  { key: 'business-calendars', path: '/api/v1/business-calendars', edit: 'PUT', label: c => `${c.name} ${c.time_zone || c.zone || ''}` }
+  // Calendars are created, not edited (the API has no PUT: a policy points at a new calendar instead).
+  { key: 'business-calendars', path: '/api/v1/business-calendars', edit: null, label: c => `${c.name} ${c.time_zone || c.zone || ''}` }
 ];
 let root, current = RESOURCES[0];
 
 // Strips what the server computes before the object goes back in an edit.
-const editable = item => Object.fromEntries(Object.entries(item).filter(([k]) => !['id', 'created_at', 'updated_at', 'owner_agent_id', 'status', 'last_assigned_at'].includes(k)));
+const editable = item => Object.fromEntries(Object.entries(item).filter(([k]) => !['id', 'created_at', 'updated_at', 'owner_agent_id', 'status', 'last_assigned_at', 'version'].includes(k)));
+// Resources with a version (SLA policies) are edited with If-Match, so a stale editor gets 412.
+const versionHeaders = version => (version === undefined || version === null ? {} : { 'If-Match': `"${version}"` });
 
 async function renderResource(box) {
   const r = current;
@@ -32,6 +35,7 @@ async function renderResource(box) {
   const editor = h('textarea', { id: 'admin-json', class: 'code', rows: 12, spellcheck: 'false', 'aria-label': r.key });
   const note = h('p', { class: 'muted', role: 'status', id: 'admin-note' });
   let editing = null;
+  let editingVersion = null;
   const load = async () => {
     clear(list);
     try {
@@ -40,7 +44,7 @@ async function renderResource(box) {
       for (const item of items) {
         const id = item[r.id || 'id'];
         list.append(h('li', { dataset: { id } }, h('span', { text: r.label(item) }), ' ',
-          h('button', { type: 'button', class: 'link edit', text: t('edit'), onclick: () => { editing = id; editor.value = JSON.stringify(editable(item), null, 2); note.textContent = `${t('edit')} ${id}`; } })));
+          !r.edit ? '' : h('button', { type: 'button', class: 'link edit', text: t('edit'), onclick: () => { editing = id; editingVersion = item.version; editor.value = JSON.stringify(editable(item), null, 2); note.textContent = `${t('edit')} ${id}`; } })));
       }
       if (!editor.value) editor.value = JSON.stringify(r.template || (items[0] ? editable(items[0]) : {}), null, 2);
     } catch (e) { clear(box).append(e.unavailable ? unavailableNote(r.key) : errorNote(e)); }
@@ -50,15 +54,16 @@ async function renderResource(box) {
     try { body = JSON.parse(editor.value); } catch (e) { note.textContent = `${t('error')}: ${e.message}`; return; }
     try {
       const res = editing === null ? await api('POST', r.path, { body })
-        : await api(r.edit, `${r.path}/${encodeURIComponent(editing)}`, { body });
+        : await api(r.edit, `${r.path}/${encodeURIComponent(editing)}`, { body, headers: versionHeaders(editingVersion) });
       note.textContent = `${t('saved')}: ${res.body?.[r.id || 'id'] ?? ''}`;
       editing = null;
+      editingVersion = null;
       await load();
     } catch (e) { note.textContent = `${t('error')}: ${e.message}`; }
   };
   box.append(h('div', { class: 'card' }, h('h2', { text: t('admin_' + r.key) }), list),
     h('div', { class: 'card' }, editor, h('div', { class: 'row' },
-      h('button', { type: 'button', id: 'admin-new', class: 'ghost', text: t('create'), onclick: () => { editing = null; editor.value = JSON.stringify(r.template || {}, null, 2); note.textContent = t('create'); } }),
+      h('button', { type: 'button', id: 'admin-new', class: 'ghost', text: t('create'), onclick: () => { editing = null; editingVersion = null; editor.value = JSON.stringify(r.template || {}, null, 2); note.textContent = t('create'); } }),
       h('button', { type: 'button', id: 'admin-save', text: t('save'), onclick: save })), note));
   await load();
 }

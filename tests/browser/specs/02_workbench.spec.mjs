@@ -202,8 +202,10 @@ export const tests = [
       const current = published === 1 ? 2 : published;
       await page.locator(`#workflow-versions li[data-version="${current - 1}"] button.rollback`).click();
       await until('rolled back', async () => (await ctx.api('GET', '/api/v1/routing/workflow/versions', { token })).body.items.find(v => v.active).version !== current);
-      await page.locator('#workflow-versions li[data-active="true"]').waitFor();
-      assert(await page.locator(`#workflow-versions li[data-version="${current}"][data-active="true"]`).count() === 0, 'the published version is no longer active');
+      // The history list re-renders after the rollback's answer: wait for it to show the change.
+      await until('the history shows the published version no longer active', async () =>
+        (await page.locator(`#workflow-versions li[data-version="${current}"][data-active="true"]`).count()) === 0 &&
+        (await page.locator('#workflow-versions li[data-active="true"]').count()) === 1);
       await ctx.screenshot(page, 'browser-routing.png');
     }
   }
