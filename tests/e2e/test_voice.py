@@ -98,6 +98,27 @@ class VoiceTestCase(ServerTestCase):
         if response.status != 201:
             raise AssertionError(f"creating the voice account failed: {response!r}")
         cls.voice_id = response.body["id"]
+        cls.await_gateway_known()
+
+    @classmethod
+    def await_gateway_known(cls, timeout=10):
+        """The SIP service re-reads voice accounts every 2 s: until it has, our gateway gets 403."""
+        deadline = time.monotonic() + timeout
+        while True:
+            peer = UdpPeer(cls.sip_port)
+            try:
+                peer.send(sip_request("OPTIONS", cls.sip_port, DID_SALES, "+8613812345199",
+                                      "ready-" + uuid.uuid4().hex[:8], "z9hG4bK-rd" + uuid.uuid4().hex[:6],
+                                      local_port=peer.port))
+                if status_of(peer.receive_final(timeout=1)) == 200:
+                    return
+            except socket.timeout:
+                pass
+            finally:
+                peer.close()
+            if time.monotonic() > deadline:
+                raise AssertionError("the SIP service never learned the voice account's gateways")
+            time.sleep(0.2)
 
     @classmethod
     def tearDownClass(cls):
