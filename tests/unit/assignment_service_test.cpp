@@ -34,22 +34,8 @@ class PassStore final : public testing::FakeAssignmentStore {
   int seen_max = 0;
 };
 
-class Notes final : public CustomerNotifier {
- public:
-  awaitable<void> tell(domain::Id conversation_id, std::string text) override {
-    told.emplace_back(conversation_id, std::move(text));
-    co_return;
-  }
-  std::vector<std::pair<domain::Id, std::string>> told;
-};
-
-template <class T>
-T run(asio::io_context& io, awaitable<T> task) {
-  auto future = asio::co_spawn(io, std::move(task), asio::use_future);
-  io.run();
-  io.restart();
-  return future.get();
-}
+using Notes = testing::RecordingNotifier;
+using testing::run;
 
 testing::FakeAgents supervisors() {
   testing::FakeAgents agents;

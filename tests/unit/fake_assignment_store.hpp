@@ -1,7 +1,13 @@
 #pragma once
 // An AssignmentStore for unit tests: every call answers "nothing to do"; tests override what
 // they exercise and count calls. Also the other doubles an AssignmentService needs: agents
-// (online supervisors), an event store that keeps what it got, a bus that drops everything.
+// (online supervisors), an event store that keeps what it got, a bus that drops everything, a
+// customer notifier that records, and run() to drive a coroutine to its end.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "cc/services/assignment_service.hpp"
 #include "cc/services/ports/agent_event_store.hpp"
 #include "cc/services/ports/agent_repository.hpp"
 #include "cc/services/ports/assignment_store.hpp"
@@ -117,5 +123,22 @@ class NullBus final : public EventBus {
   void subscribe(const std::string&, Subscriber) override {}
   bool connected() const override { return true; }
 };
+
+class RecordingNotifier final : public CustomerNotifier {
+ public:
+  boost::asio::awaitable<void> tell(domain::Id conversation_id, std::string text) override {
+    told.emplace_back(conversation_id, std::move(text));
+    co_return;
+  }
+  std::vector<std::pair<domain::Id, std::string>> told;
+};
+
+template <class T>
+T run(boost::asio::io_context& io, boost::asio::awaitable<T> task) {
+  auto future = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
+  io.run();
+  io.restart();
+  return future.get();
+}
 
 }  // namespace cc::services::testing
