@@ -1,4 +1,5 @@
 #include "cc/domain/identifiers.hpp"
+#include "cc/domain/text_limits.hpp"
 
 #include <algorithm>
 #include <array>
@@ -293,6 +294,9 @@ bool is_web_identity_type(std::string_view type) {
 }
 
 std::optional<std::string> normalize_identifier(std::string_view type, std::string_view raw) {
+  // Bytes that are not UTF-8 are no identifier of any type (the fuzzer found an e-mail whose
+  // normal form changed again when normalised twice).
+  if (!is_valid_utf8(raw)) return std::nullopt;
   return identifier_catalog().normalize(type, raw);
 }
 
