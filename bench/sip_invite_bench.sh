@@ -29,7 +29,7 @@ cleanup() {
   if [[ -n $server_pid ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   ((redis_started)) && cc_redis_stop "$TMP/redis" || true
   ((pg_started)) && cc_pg_stop "$TMP/pg" || true
-  rm -rf "$TMP"
+  [[ -n ${BENCH_KEEP:-} ]] && echo "kept $TMP" >&2 || rm -rf "$TMP"
   exit "$status"
 }
 trap cleanup EXIT
@@ -94,9 +94,13 @@ if stat:
           f"elapsed {get('ElapsedTime(C)')}, retransmissions {get('Retransmissions(C)')}")
 values = []
 if rtt:
-    for row in csv.reader(open(rtt), delimiter=";"):
+    # Columns: Date_ms;response_time_ms;rtd_no (the header names them; response time in ms).
+    rows = list(csv.reader(open(rtt), delimiter=";"))
+    head = [name.lower() for name in rows[0]] if rows else []
+    column = next((i for i, name in enumerate(head) if "response" in name), 1)
+    for row in rows[1:]:
         try:
-            values.append(float(row[2]))  # response time (ms)
+            values.append(float(row[column]))
         except (ValueError, IndexError):
             pass
 if values:
@@ -104,6 +108,18 @@ if values:
     pct = lambda p: values[min(len(values) - 1, int(p / 100 * len(values)))]
     print(f"INVITE -> 302 (ms): n={len(values)} p50={pct(50):.2f} p90={pct(90):.2f} p99={pct(99):.2f} "
           f"max={values[-1]:.2f}")
+PY
+# Server side: batches (calls per transaction, time per batch), decision time, overload refusals.
+python3 - "http://127.0.0.1:$(cat "$TMP/http.port")/metrics" <<'PY'
+import sys, urllib.request
+text = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+value = lambda name: next((float(l.split()[-1]) for l in text.splitlines() if l.startswith(name + " ")), 0.0)
+batches, calls = value("cc_sip_decision_batch_seconds_count"), value("cc_sip_decision_batched_calls_total")
+if batches:
+    print(f"server: {calls:.0f} calls in {batches:.0f} batches ({calls / batches:.1f} per batch), "
+          f"{1000 * value('cc_sip_decision_batch_seconds_sum') / batches:.2f} ms per batch; "
+          f"decision {1000 * value('cc_sip_decision_seconds_sum') / max(1, value('cc_sip_decision_seconds_count')):.2f} ms "
+          f"mean; 503 overload refusals {value('cc_sip_overload_refusals_total'):.0f}")
 PY
 echo "decisions by path:"; sql "SELECT CASE WHEN agent_id IS NULL THEN state ELSE 'agent' END, count(*) FROM voice_calls GROUP BY 1"
 bad=$(sql "SELECT count(*) FROM (SELECT agent_id FROM voice_calls WHERE state IN ('offered','ringing','answered')

@@ -8,31 +8,44 @@ std::string event_frame(const services::AgentEvent& event) {
 }
 
 std::shared_ptr<AgentHub::Session> AgentHub::attach(
-    domain::Id agent_id, std::shared_ptr<net::WebSocketConnection> connection) {
+    domain::Id agent_id, std::shared_ptr<net::WebSocketConnection> connection,
+    std::optional<std::int64_t> resume_after) {
   auto session = std::make_shared<Session>();
   session->agent_id = agent_id;
   session->connection = std::move(connection);
   std::lock_guard lock(mutex_);
+  // A fresh session starts after the newest event this instance has seen: what came before is
+  // history the client reads over REST, not something it missed.
+  if (!resume_after && highest_seen_ > 0) resume_after = highest_seen_;
+  session->ledger = AgentEventLedger(resume_after);
   sessions_.emplace(agent_id, session);
   return session;
 }
 
-void AgentHub::send_replayed(Session& session, const services::AgentEvent& event) {
+std::optional<std::int64_t> AgentHub::begin_read(Session& session) {
   std::lock_guard lock(mutex_);
-  if (!session.replayed.insert(event.seq).second) return;
-  session.connection->send(event_frame(event));
+  session.reading = true;
+  return session.ledger.floor();
 }
 
-void AgentHub::finish_replay(const std::shared_ptr<Session>& session) {
+void AgentHub::send_stored(Session& session, const services::AgentEvent& event) {
   std::lock_guard lock(mutex_);
-  for (auto& [seq, frame] : session->buffered) {
-    if (session->replayed.count(seq) == 0) session->connection->send(std::move(frame));
+  if (session.ledger.admit(event.seq, Clock::now())) session.connection->send(event_frame(event));
+}
+
+void AgentHub::end_read(Session& session, std::optional<Clock::time_point> complete_read_started) {
+  std::lock_guard lock(mutex_);
+  const auto now = Clock::now();
+  for (auto& [seq, frame] : session.buffered) {
+    if (seq == 0 || session.ledger.admit(seq, now)) session.connection->send(std::move(frame));
   }
-  session->buffered.clear();
-  session->replaying = false;
+  session.buffered.clear();
+  session.reading = false;
+  if (complete_read_started) session.ledger.settle(*complete_read_started, kSettle);
 }
 
 void AgentHub::detach(const std::shared_ptr<Session>& session) {
+  session->attached = false;
   std::lock_guard lock(mutex_);
   auto [begin, end] = sessions_.equal_range(session->agent_id);
   for (auto it = begin; it != end; ++it) {
@@ -46,13 +59,16 @@ void AgentHub::detach(const std::shared_ptr<Session>& session) {
 void AgentHub::deliver(const services::AgentEvent& event) {
   std::optional<std::string> frame;  // serialised once, only if someone listens
   std::lock_guard lock(mutex_);
+  highest_seen_ = std::max(highest_seen_, event.seq);
   auto [begin, end] = sessions_.equal_range(event.agent_id);
+  if (begin == end) return;
+  const auto now = Clock::now();
   for (auto it = begin; it != end; ++it) {
     auto& session = *it->second;
     if (!frame) frame = event_frame(event);
-    if (session.replaying) {
+    if (session.reading && session.buffered.size() < kMaxBuffered) {
       session.buffered.emplace_back(event.seq, *frame);
-    } else if (session.replayed.count(event.seq) == 0) {  // a late live copy of a replayed event
+    } else if (event.seq == 0 || session.ledger.admit(event.seq, now)) {  // seq 0: transient
       session.connection->send(*frame);
     }
   }

@@ -32,6 +32,7 @@ std::vector<Field> fields_of(Config& c) {
       {"http.idle_timeout_seconds", "CC_HTTP_IDLE_TIMEOUT_SECONDS", &c.http.idle_timeout_seconds, {1, 3600}},
       {"http.request_timeout_seconds", "CC_HTTP_REQUEST_TIMEOUT_SECONDS", &c.http.request_timeout_seconds, {1, 600}},
       {"http.max_connections", "CC_HTTP_MAX_CONNECTIONS", &c.http.max_connections, {1, 1000000}},
+      {"http.ws_auth_timeout_seconds", "CC_HTTP_WS_AUTH_TIMEOUT_SECONDS", &c.http.ws_auth_timeout_seconds, {1, 300}},
       {"database.url", "CC_DATABASE_URL", &c.database.url},
       {"database.pool_size", "CC_DATABASE_POOL_SIZE", &c.database.pool_size, {1, 256}},
       {"redis.host", "CC_REDIS_HOST", &c.redis.host},

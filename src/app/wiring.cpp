@@ -190,14 +190,17 @@ Wiring::Wiring(const Config& config, boost::asio::io_context& io)
     sip_options.timers.t2 = std::chrono::milliseconds(8 * config.sip.t1_ms);
     sip_options.ring_timeout_seconds = config.sip.ring_timeout_seconds;
     sip_service = std::make_unique<channels::voice::SipService>(io, std::move(sip_options), channel_accounts,
-                                                                ingest_store, customers, assignment_voice,
-                                                                voice_calls, voice_calls, events, metrics);
+                                                                assignment_voice, customers, voice_calls,
+                                                                voice_calls, events, metrics);
   }
   // --- end sip wiring ---
   // --- workbench wiring ---
   api::add_canned_reply_routes(router, canned_reply_api);
   api::add_report_routes(router, report_api);
   // --- end workbench wiring ---
+  // --- scale wiring ---
+  agent_hub.set_auth_timeout(std::chrono::seconds(config.http.ws_auth_timeout_seconds));
+  // --- end scale wiring ---
   router.set_fallback([files = &static_files](net::RequestContext& context) { return files->serve(context); });
 }
 

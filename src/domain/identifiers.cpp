@@ -183,7 +183,10 @@ std::vector<IdentifierType> IdentifierCatalog::types() const {
 
 std::optional<std::string> IdentifierCatalog::normalize_kind(NormalizerKind kind,
                                                              std::string_view raw) const {
-  if (raw.size() > 512) return std::nullopt;
+  // Bytes that are not UTF-8 are no identifier of any kind (the fuzzer found e-mails whose
+  // normal form changed again when normalised twice: the full-width folding read broken
+  // sequences as characters).
+  if (raw.size() > 512 || !is_valid_utf8(raw)) return std::nullopt;
   switch (kind) {
     case NormalizerKind::phone: {
       const auto folded = fold_full_width(raw);
@@ -294,9 +297,6 @@ bool is_web_identity_type(std::string_view type) {
 }
 
 std::optional<std::string> normalize_identifier(std::string_view type, std::string_view raw) {
-  // Bytes that are not UTF-8 are no identifier of any type (the fuzzer found an e-mail whose
-  // normal form changed again when normalised twice).
-  if (!is_valid_utf8(raw)) return std::nullopt;
   return identifier_catalog().normalize(type, raw);
 }
 

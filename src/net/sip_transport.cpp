@@ -70,7 +70,15 @@ void SipTransport::start() {
   }
   udp_.set_option(asio::socket_base::receive_buffer_size(4 << 20));
   async::spawn_logged(udp_strand_, udp_loop(), "sip udp loop");
-  async::spawn_logged(acceptor_.get_executor(), accept_loop(), "sip accept loop");
+  TcpAcceptHandlers handlers{
+      "sip",
+      [this] { return connection_count() >= options_.max_connections; },
+      [this](tcp::socket&) {
+        metrics_.counter("cc_sip_connections_refused_total", "SIP TCP connections refused at the cap").inc();
+      },
+      [this](tcp::socket socket) { serve_connection(std::move(socket)); }};
+  async::spawn_logged(acceptor_.get_executor(), run_tcp_accept_loop(io_, acceptor_, stopping_, std::move(handlers)),
+                      "sip accept loop");
 }
 
 asio::awaitable<void> SipTransport::udp_loop() {
@@ -93,37 +101,17 @@ asio::awaitable<void> SipTransport::udp_loop() {
   }
 }
 
-asio::awaitable<void> SipTransport::accept_loop() {
-  auto log = async::module_logger("net");
-  while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
-    if (ec) {
-      if (stopping_ || ec == asio::error::operation_aborted) break;
-      log->warn("sip accept failed: {}", ec.message());
-      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
-    }
-    if (connection_count() >= options_.max_connections) {
-      metrics_.counter("cc_sip_connections_refused_total", "SIP TCP connections refused at the cap").inc();
-      boost::system::error_code ignored;
-      socket.close(ignored);
-      continue;
-    }
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    connection->id = ++next_id_;
-    boost::system::error_code remote_ec;
-    const auto remote = connection->socket.remote_endpoint(remote_ec);
-    if (remote_ec) continue;
-    connection->peer = SipEndpoint{remote.address().to_string(), remote.port(), true, connection->id};
-    {
-      std::lock_guard lock(mutex_);
-      connections_.emplace(connection->id, connection);
-    }
-    auto executor = connection->socket.get_executor();
-    async::spawn_logged(executor, read_loop(connection), "sip tcp " + std::to_string(connection->id));
-    async::spawn_logged(executor, idle_watch(connection), "sip tcp idle watch");
-  }
+void SipTransport::serve_connection(tcp::socket socket) {
+  auto connection = std::make_shared<Connection>(std::move(socket));
+  connection->id = connections_.next_id();
+  boost::system::error_code remote_ec;
+  const auto remote = connection->socket.remote_endpoint(remote_ec);
+  if (remote_ec) return;
+  connection->peer = SipEndpoint{remote.address().to_string(), remote.port(), true, connection->id};
+  connections_.add(connection->id, connection);
+  auto executor = connection->socket.get_executor();
+  async::spawn_logged(executor, read_loop(connection), "sip tcp " + std::to_string(connection->id));
+  async::spawn_logged(executor, idle_watch(connection), "sip tcp idle watch");
 }
 
 asio::awaitable<void> SipTransport::idle_watch(std::shared_ptr<Connection> connection) {
@@ -158,8 +146,7 @@ asio::awaitable<void> SipTransport::read_loop(std::shared_ptr<Connection> connec
     if (bad) break;
   }
   connection->close();
-  std::lock_guard lock(mutex_);
-  connections_.erase(connection->id);
+  connections_.remove(connection->id);
 }
 
 void SipTransport::send(const SipEndpoint& to, std::string data) {
@@ -172,11 +159,7 @@ void SipTransport::send(const SipEndpoint& to, std::string data) {
     });
     return;
   }
-  std::shared_ptr<Connection> connection;
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = connections_.find(to.connection_id); it != connections_.end()) connection = it->second.lock();
-  }
+  auto connection = connections_.find(to.connection_id);
   if (!connection) return;  // RFC 3261 18.2.2 would open a new connection; PBXs keep theirs open
   asio::post(connection->socket.get_executor(), [connection, data = std::move(data)]() mutable {
     connection->writes.push_back(std::move(data));
@@ -198,7 +181,6 @@ asio::awaitable<void> SipTransport::drain_writes(std::shared_ptr<Connection> con
 }
 
 std::size_t SipTransport::connection_count() const {
-  std::lock_guard lock(mutex_);
   return connections_.size();
 }
 
@@ -212,14 +194,7 @@ asio::awaitable<void> SipTransport::shutdown() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
   });
-  std::vector<std::shared_ptr<Connection>> live;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [id, weak] : connections_) {
-      if (auto c = weak.lock()) live.push_back(std::move(c));
-    }
-  }
-  for (auto& c : live) asio::post(c->socket.get_executor(), [c] { c->close(); });
+  for (auto& c : connections_.live()) asio::post(c->socket.get_executor(), [c] { c->close(); });
   co_return;
 }
 

@@ -81,40 +81,28 @@ void SmtpServer::start() {
     options_.session.tls_available = true;
   }
   bound_port_ = listen_on(acceptor_, options_.address, options_.port);
-  async::spawn_logged(acceptor_.get_executor(), accept_loop(), "smtp accept loop");
+  TcpAcceptHandlers handlers{
+      "smtp",
+      [this] { return connection_count() >= options_.max_connections; },
+      [this](tcp::socket& socket) {
+        metrics_.counter("cc_smtp_connections_refused_total", "SMTP connections refused at the cap").inc();
+        // RFC 5321 3.1: a server that cannot serve says 421 and closes.
+        const std::string busy = "421 4.7.0 Too many connections, try again later\r\n";
+        boost::system::error_code ignored;
+        socket.write_some(asio::buffer(busy), ignored);
+      },
+      [this](tcp::socket socket) { serve_connection(std::move(socket)); }};
+  async::spawn_logged(acceptor_.get_executor(), run_tcp_accept_loop(io_, acceptor_, stopping_, std::move(handlers)),
+                      "smtp accept loop");
 }
 
-asio::awaitable<void> SmtpServer::accept_loop() {
-  auto log = async::module_logger("net");
-  while (!stopping_) {
-    auto [ec, socket] =
-        co_await acceptor_.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
-    if (ec) {
-      if (stopping_ || ec == asio::error::operation_aborted) break;
-      log->warn("smtp accept failed: {}", ec.message());
-      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
-    }
-    if (connection_count() >= options_.max_connections) {
-      metrics_.counter("cc_smtp_connections_refused_total", "SMTP connections refused at the cap").inc();
-      // RFC 5321 3.1: a server that cannot serve says 421 and closes.
-      const std::string busy = "421 4.7.0 Too many connections, try again later\r\n";
-      boost::system::error_code ignored;
-      socket.write_some(asio::buffer(busy), ignored);
-      socket.close(ignored);
-      continue;
-    }
-    auto connection = std::make_shared<Connection>(std::move(socket), options_.session);
-    connection->id = ++next_id_;
-    {
-      std::lock_guard lock(mutex_);
-      connections_.emplace(connection->id, connection);
-    }
-    auto executor = connection->socket.get_executor();
-    async::spawn_logged(executor, run_session(connection), "smtp session " + std::to_string(connection->id));
-    async::spawn_logged(executor, watchdog(connection), "smtp watchdog");
-  }
+void SmtpServer::serve_connection(tcp::socket socket) {
+  auto connection = std::make_shared<Connection>(std::move(socket), options_.session);
+  connection->id = connections_.next_id();
+  connections_.add(connection->id, connection);
+  auto executor = connection->socket.get_executor();
+  async::spawn_logged(executor, run_session(connection), "smtp session " + std::to_string(connection->id));
+  async::spawn_logged(executor, watchdog(connection), "smtp watchdog");
 }
 
 asio::awaitable<void> SmtpServer::watchdog(std::shared_ptr<Connection> connection) {
@@ -235,12 +223,10 @@ asio::awaitable<void> SmtpServer::run_session(std::shared_ptr<Connection> connec
 }
 
 void SmtpServer::untrack(std::uint64_t id) {
-  std::lock_guard lock(mutex_);
-  connections_.erase(id);
+  connections_.remove(id);
 }
 
 std::size_t SmtpServer::connection_count() const {
-  std::lock_guard lock(mutex_);
   return connections_.size();
 }
 
@@ -250,13 +236,7 @@ asio::awaitable<void> SmtpServer::shutdown(std::chrono::milliseconds grace) {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
   });
-  std::vector<std::shared_ptr<Connection>> live;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [id, weak] : connections_) {
-      if (auto connection = weak.lock()) live.push_back(std::move(connection));
-    }
-  }
+  auto live = connections_.live();
   // Cancelling makes a waiting read fail (the session says 421); a delivery in flight finishes
   // its commit and answers first.
   for (auto& connection : live) {

@@ -1,6 +1,9 @@
 #include "cc/services/event_dispatcher.hpp"
 
+#include <boost/asio/this_coro.hpp>
+
 #include "cc/async/log.hpp"
+#include "cc/async/spawn.hpp"
 
 namespace cc::services {
 
@@ -30,14 +33,45 @@ void EventDispatcher::notify_customer(const domain::Conversation& conversation, 
                    .dump());
 }
 
+namespace {
+constexpr std::size_t kMaxEmitsPerAppend = 200;  // one emit carries a handful of events
+}  // namespace
+
 boost::asio::awaitable<void> EventDispatcher::emit(std::vector<AgentEvent> events) {
   if (events.empty()) co_return;
-  auto stored = co_await store_.append(std::move(events));
-  if (!stored) {
-    async::module_logger("services")->warn("agent events not stored: {}", stored.error().detail);
-    co_return;
+  const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
+  auto start = [this, events = std::move(events), executor](auto completion) mutable {
+    enqueue(PendingEmit{std::move(events), std::move(completion)}, executor);
+  };
+  co_await async::await_completion<bool>(std::move(start));
+}
+
+void EventDispatcher::enqueue(PendingEmit pending, const boost::asio::any_io_executor& executor) {
+  if (pending_.push(pending) != async::Pushed::start_loop) return;  // the running loop takes it
+  async::spawn_logged(executor, flush_loop(), "agent event flush loop");
+}
+
+boost::asio::awaitable<void> EventDispatcher::flush_loop() {
+  for (;;) {
+    auto batch = pending_.take(kMaxEmitsPerAppend);
+    if (batch.empty()) co_return;
+    std::vector<AgentEvent> events;
+    for (auto& item : batch) {
+      for (auto& event : item.events) events.push_back(std::move(event));
+    }
+    Result<std::vector<AgentEvent>> stored = Error::unavailable("not attempted");
+    try {
+      stored = co_await store_.append(std::move(events));
+    } catch (const std::exception& e) {
+      stored = Error::unavailable(e.what());
+    }
+    if (!stored) {
+      async::module_logger("services")->warn("agent events not stored: {}", stored.error().detail);
+    } else {
+      for (const auto& event : *stored) bus_.publish(kAgentEventTopic, serialize_event(event));
+    }
+    for (auto& item : batch) std::move(item.completion).succeed(true);
   }
-  for (const auto& event : *stored) bus_.publish(kAgentEventTopic, serialize_event(event));
 }
 
 boost::asio::awaitable<Result<std::vector<AgentEvent>>> EventDispatcher::since(

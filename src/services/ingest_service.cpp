@@ -32,32 +32,14 @@ boost::asio::awaitable<Result<IngestResult>> IngestService::ingest(domain::Inbou
 }
 
 void IngestService::enqueue(Pending pending) {
-  {
-    std::lock_guard lock(mutex_);
-    pending_.push_back(std::move(pending));
-    if (flushing_) return;  // the running flush loop picks it up
-    flushing_ = true;
-  }
-  // Spawned outside the lock: co_spawn may start the loop on this very thread.
+  if (pending_.push(pending) != async::Pushed::start_loop) return;  // the running loop takes it
   async::spawn_logged(executor_, flush_loop(), "ingest flush loop");
 }
 
 boost::asio::awaitable<void> IngestService::flush_loop() {
   for (;;) {
-    std::vector<Pending> batch;
-    {
-      std::lock_guard lock(mutex_);
-      if (pending_.empty()) {
-        flushing_ = false;
-        co_return;
-      }
-      const auto take = std::min(pending_.size(), options_.max_batch);
-      batch.reserve(take);
-      for (std::size_t i = 0; i < take; ++i) {
-        batch.push_back(std::move(pending_.front()));
-        pending_.pop_front();
-      }
-    }
+    auto batch = pending_.take(options_.max_batch);
+    if (batch.empty()) co_return;
     std::vector<domain::InboundMessage> messages;
     messages.reserve(batch.size());
     std::vector<bool> routable;

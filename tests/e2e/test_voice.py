@@ -21,6 +21,12 @@ SECRET = "voice-webhook-secret-0123456789"
 DID_SALES = "+15550100"
 DID_BUSY = "+15550111"
 OVERFLOW = "sip:overflow@127.0.0.1:5999"
+# Two dialled numbers, each with its own staffed queue: the first overflows when its queue is busy,
+# the second answers 480.
+DID_LINE1 = "+15550121"
+DID_LINE2 = "+15550122"
+QUEUE_LINE1 = "did-line-1"
+QUEUE_LINE2 = "did-line-2"
 
 
 def sip_request(method, port, did, caller, call_id, branch, cseq=1, extra="", transport="UDP", local_port=0,
@@ -93,7 +99,9 @@ class VoiceTestCase(ServerTestCase):
             "channel": "voice", "name": "PBX",
             "config": {"gateways": ["127.0.0.1/32"], "overflow_uri": OVERFLOW, "webhook_secret": SECRET,
                        "dids": {DID_SALES: "sales",
-                                DID_BUSY: {"queue": "vip", "no_agent": "busy", "retry_after": 30}}}},
+                                DID_BUSY: {"queue": "vip", "no_agent": "busy", "retry_after": 30},
+                                DID_LINE1: QUEUE_LINE1,
+                                DID_LINE2: {"queue": QUEUE_LINE2, "no_agent": "busy", "retry_after": 45}}}},
             token=cls.admin_token)
         if response.status != 201:
             raise AssertionError(f"creating the voice account failed: {response!r}")
@@ -153,6 +161,26 @@ class VoiceTestCase(ServerTestCase):
                 messages = f.read()
         return result, messages
 
+    def ack_for(self, invite, final):
+        to = header(final, "To")
+        lines = [("To: " + to) if line.startswith("To:") else line for line in invite.decode().split("\r\n")]
+        text = "\r\n".join(lines).replace("INVITE sip:", "ACK sip:", 1).replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+        return text.encode()
+
+    def invite(self, did, caller):
+        """One INVITE over UDP from a fresh port; returns (Call-ID, final response) after the ACK."""
+        peer = UdpPeer(self.sip_port)
+        call_id = "did-" + uuid.uuid4().hex[:8]
+        invite = sip_request("INVITE", self.sip_port, did, caller, call_id, "z9hG4bK-di" + uuid.uuid4().hex[:6],
+                             local_port=peer.port)
+        try:
+            peer.send(invite)
+            final = peer.receive_final()
+            peer.send(self.ack_for(invite, final))
+        finally:
+            peer.close()
+        return call_id, final
+
     def live_calls(self):
         return self.sql("SELECT agent_id, call_id, state FROM voice_calls WHERE state IN ('offered','ringing','answered')")
 
@@ -188,12 +216,6 @@ class RedirectTest(VoiceTestCase):
     # Retransmissions are checked with raw datagrams: sipp treats an identical 302 as a retransmission
     # of the one it already has and answers it by resending its own last message, so a scenario
     # that expects a second 302 ping-pongs with a correct server until its timeout.
-    def ack_for(self, invite, final):
-        to = header(final, "To")
-        lines = [("To: " + to) if line.startswith("To:") else line for line in invite.decode().split("\r\n")]
-        text = "\r\n".join(lines).replace("INVITE sip:", "ACK sip:", 1).replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
-        return text.encode()
-
     def test_a_retransmitted_invite_gets_the_same_302_and_one_decision(self):
         _, _, uri = self.sip_agent("1003")
         peer = UdpPeer(self.sip_port)
@@ -452,6 +474,142 @@ class CallEventsTest(VoiceTestCase):
         self.assertProblem(response, 422)
         response = self.post_event({"event": "hangup", "call_id": "x", "from": "+1", "duration": -1})
         self.assertProblem(response, 422)
+
+
+class DialledNumberTest(VoiceTestCase):
+    """A dialled number's queue has members: its calls go to them and to nobody else. When they are
+    all busy the number's no-agent rule applies (overflow, or 480), even while another queue's agent
+    is free."""
+
+    def staff(self, key, agent):
+        """Makes `agent` the only member of queue `key`, creating the queue the first time."""
+        if self.request("GET", f"/api/v1/queues/{key}", token=self.admin_token).status == 404:
+            response = self.request("POST", "/api/v1/queues", {"key": key, "members": [agent["id"]]},
+                                    token=self.admin_token)
+            self.assertStatus(response, 201, f"creating queue {key}")
+        else:
+            response = self.request("PATCH", f"/api/v1/queues/{key}", {"members": [agent["id"]]},
+                                    token=self.admin_token)
+            self.assertStatus(response, 200, f"staffing queue {key}")
+        self.assertEqual(response.body["members"], [agent["id"]])
+
+    def two_staffed_lines(self, extension):
+        """An outsider (in no queue) and line 2's agent come online before line 1's agent: the
+        longest idle would win if membership were ignored."""
+        self.sip_agent(f"{extension}0")
+        agent2, _, uri2 = self.sip_agent(f"{extension}2")
+        agent1, _, uri1 = self.sip_agent(f"{extension}1")
+        self.staff(QUEUE_LINE1, agent1)
+        self.staff(QUEUE_LINE2, agent2)
+        return agent1, uri1, agent2, uri2
+
+    def live_by_call(self):
+        return sorted((call_id, int(agent_id)) for agent_id, call_id, _ in self.live_calls())
+
+    def test_each_dialled_number_reaches_only_its_own_queues_member(self):
+        agent1, uri1, agent2, uri2 = self.two_staffed_lines("410")
+        # A real SIP peer first (sipp), then raw UDP for the exact header.
+        result, messages = self.sipp("uac_invite_302.xml", did=DID_LINE1, caller="+8613812340001")
+        self.assertEqual(result.returncode, 0, result.stdout[-2000:] + result.stderr[-2000:])
+        contacts = {line.split(":", 1)[1].strip() for line in messages.splitlines() if line.startswith("Contact:")}
+        self.assertIn(f"<{uri1}>", contacts)
+        self.assertEqual([c for c in contacts if "pbx.test" in c or "overflow" in c], [f"<{uri1}>"],
+                         "line 1's 302 names line 1's agent and nobody else")
+        call2, reply = self.invite(DID_LINE2, "+8613812340002")
+        self.assertEqual(status_of(reply), 302)
+        self.assertEqual(header(reply, "Contact"), f"<{uri2}>")
+        call1 = [call_id for _, call_id, _ in self.live_calls() if call_id != call2]
+        self.assertEqual(len(call1), 1, call1)
+        expected = sorted([(call1[0], int(agent1["id"])), (call2, int(agent2["id"]))])
+        self.assertEqual(self.live_by_call(), expected, "each line's call is held by its own agent")
+
+    def test_a_busy_queue_overflows_or_refuses_rather_than_borrow_the_other_queues_free_agent(self):
+        agent1, uri1, agent2, uri2 = self.two_staffed_lines("420")
+        first, reply = self.invite(DID_LINE1, "+8613812340011")
+        self.assertEqual(status_of(reply), 302)
+        self.assertEqual(header(reply, "Contact"), f"<{uri1}>")
+        # Line 1's only member now holds a live call; line 2's agent (and the outsider) are free.
+        _, reply = self.invite(DID_LINE1, "+8613812340012")
+        self.assertEqual(status_of(reply), 302)
+        self.assertEqual(header(reply, "Contact"), f"<{OVERFLOW}>", "overflow, not line 2's agent")
+        self.assertEqual(self.live_by_call(), [(first, int(agent1["id"]))])
+        # Line 2's agent was free all along; once busy too, line 2 refuses with its own rule.
+        third, reply = self.invite(DID_LINE2, "+8613812340013")
+        self.assertEqual(status_of(reply), 302)
+        self.assertEqual(header(reply, "Contact"), f"<{uri2}>")
+        _, reply = self.invite(DID_LINE2, "+8613812340014")
+        self.assertEqual(status_of(reply), 480)
+        self.assertEqual(header(reply, "Retry-After"), "45")
+        self.assertIsNone(header(reply, "Contact"))
+        self.assertEqual(self.live_by_call(), sorted([(first, int(agent1["id"])), (third, int(agent2["id"]))]))
+
+    def test_a_call_during_an_assignment_round_still_reaches_its_queues_free_member(self):
+        _, uri1, _, _ = self.two_staffed_lines("430")
+        # An assignment round holds every online agent's row (FOR NO KEY UPDATE) while it runs; it
+        # runs whenever an agent's status changes. A call arriving meanwhile must not overflow.
+        locker = subprocess.Popen(
+            ["psql", "-X", "-q", "-h", self.pg_host, "-p", str(self.pg_port), "-U", "postgres", "-d", self.db_name,
+             "-c", "BEGIN; SELECT id FROM agents WHERE status = 'online' FOR NO KEY UPDATE; "
+                   "SELECT pg_sleep(1); COMMIT;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.3)
+            _, reply = self.invite(DID_LINE1, "+8613812340021")
+        finally:
+            locker.wait(timeout=10)
+        self.assertEqual(status_of(reply), 302)
+        self.assertEqual(header(reply, "Contact"), f"<{uri1}>")
+
+
+class SipTcpCapTest(VoiceTestCase):
+    """The TCP listener's connection cap: one over it is closed at once, the ones below it are
+    served, and a slot that frees up is taken again."""
+    server_env = {"CC_SIP_MAX_CONNECTIONS": "2"}
+
+    def options_over(self, tcp, tag):
+        """Sends OPTIONS on `tcp`; the reply's bytes, or b"" when the server closed it."""
+        tcp.sendall(sip_request("OPTIONS", self.sip_port, DID_SALES, "+1", f"cap-{tag}", f"z9hG4bK-cap{tag}",
+                                transport="TCP", local_port=tcp.getsockname()[1]))
+        data = b""
+        deadline = time.monotonic() + 5
+        while b"\r\n\r\n" not in data and time.monotonic() < deadline:
+            chunk = tcp.recv(65535)
+            if not chunk:
+                break
+            data += chunk
+        return data
+
+    def test_a_connection_over_the_cap_is_closed_and_a_freed_slot_is_served(self):
+        first = socket.create_connection(("127.0.0.1", self.sip_port), timeout=5)
+        second = socket.create_connection(("127.0.0.1", self.sip_port), timeout=5)
+        try:
+            self.assertTrue(self.options_over(first, "1").startswith(b"SIP/2.0 200"))
+            self.assertTrue(self.options_over(second, "2").startswith(b"SIP/2.0 200"))
+            with socket.create_connection(("127.0.0.1", self.sip_port), timeout=5) as third:
+                try:
+                    refused = third.recv(100)
+                except ConnectionResetError:
+                    refused = b""
+                self.assertEqual(refused, b"", "the third connection is over the cap")
+            first.close()
+            deadline = time.monotonic() + 5
+            while True:  # the server notices the close on its next read
+                with socket.create_connection(("127.0.0.1", self.sip_port), timeout=5) as again:
+                    try:
+                        reply = self.options_over(again, "3")
+                    except ConnectionResetError:
+                        reply = b""
+                if reply:
+                    break
+                self.assertLess(time.monotonic(), deadline, "the freed slot was never served")
+                time.sleep(0.1)
+            self.assertTrue(reply.startswith(b"SIP/2.0 200"), reply)
+            self.assertTrue(self.options_over(second, "4").startswith(b"SIP/2.0 200"), "the others stay served")
+        finally:
+            first.close()
+            second.close()
+        metrics = self.request("GET", "/metrics").body
+        self.assertRegex(metrics, r"cc_sip_connections_refused_total [1-9]")
 
 
 def free_udp_port():

@@ -3,7 +3,7 @@
 // offline requeue after the grace period, position notices, and two engines racing over one
 // queue on separate connections never double-assigning or exceeding capacity; plans that end in
 // a ticket or a closing message claimed once after their last step; workflow aging in the round's
-// order; queue figures; a live call filling every slot; the voice claim (AgentAvailability).
+// order; queue figures; a live call filling every slot; the voice claim (CallDecisionStore, batches of calls).
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -383,6 +383,16 @@ TEST_F(AssignmentStore, ALiveCallFillsEverySlot) {
   EXPECT_EQ(round().assigned.size(), 1u);
 }
 
+// One call decided alone (a batch of one); the agent it got, if any.
+std::optional<svc::VoiceClaim> decide_one(PgAssignmentVoice& voice, svc::VoiceClaimRequest claim) {
+  std::vector<svc::CallDecisionRequest> batch(1);
+  batch[0].claim = std::move(claim);
+  auto result = run_sync(voice.decide_calls(std::move(batch)));
+  EXPECT_TRUE(result);
+  if (!result || result->size() != 1) return std::nullopt;
+  return result->front().agent;
+}
+
 TEST_F(AssignmentStore, AVoiceClaimTakesAFreeAgentOnceAndNeverABusyOne) {
   const auto people = agents(2, 5);
   exec("UPDATE agents SET sip_uri = 'sip:' || id || '@pbx.test'");
@@ -398,9 +408,7 @@ TEST_F(AssignmentStore, AVoiceClaimTakesAFreeAgentOnceAndNeverABusyOne) {
     request.queue = "sales";  // unknown: like 'default'
     request.skills = std::move(skills);
     request.preferred_agent_id = preferred;
-    auto result = run_sync(voice.claim_for_call(request));
-    EXPECT_TRUE(result);
-    return result ? *result : std::optional<svc::VoiceClaim>{};
+    return decide_one(voice, std::move(request));
   };
   const auto first = claim("c1");
   ASSERT_TRUE(first);
@@ -432,8 +440,8 @@ TEST_F(AssignmentStore, RacingVoiceClaimsNeverGiveAnAgentTwoCalls) {
       svc::VoiceClaimRequest request;
       request.channel_account_id = account;
       request.call_id = prefix + std::to_string(i);
-      auto claim = run_sync(voice.claim_for_call(request));
-      if (claim && *claim) out.push_back((*claim)->agent_id);
+      auto claim = decide_one(voice, std::move(request));
+      if (claim) out.push_back(claim->agent_id);
     }
   };
   std::thread ta([&] { caller(a, "a", got_a); });
@@ -445,6 +453,58 @@ TEST_F(AssignmentStore, RacingVoiceClaimsNeverGiveAnAgentTwoCalls) {
   EXPECT_EQ(all.size(), 3u);
   EXPECT_EQ(got_a.size() + got_b.size(), 3u);
   EXPECT_EQ(count("SELECT count(*) FROM voice_calls WHERE state = 'offered'"), 3);
+}
+
+TEST_F(AssignmentStore, ABatchOfCallsResolvesEveryCallerAndGivesEachCallItsOwnAgent) {
+  const auto people = agents(3, 5);
+  exec("UPDATE agents SET sip_uri = 'sip:' || id || '@pbx.test'");
+  const auto account = count("SELECT min(id) FROM channel_accounts");
+  // Known: +8613800000001 belongs to a customer (verified); +8613800000003 is only claimed by one.
+  exec("INSERT INTO customers (display_name) VALUES ('Known'), ('Claimer')");
+  const auto known = count("SELECT id FROM customers WHERE display_name = 'Known'");
+  const auto claimer = count("SELECT id FROM customers WHERE display_name = 'Claimer'");
+  exec("INSERT INTO customer_identities (customer_id, type, value, verified) VALUES (" + std::to_string(known) +
+       ", 'phone', '+8613800000001', true), (" + std::to_string(claimer) + ", 'phone', '+8613800000003', false)");
+  const std::vector<std::string> phones{"+8613800000001", "+8613800000002", "+8613800000002", "+8613800000003",
+                                        "+8613800000004"};
+  std::vector<svc::CallDecisionRequest> batch;
+  for (std::size_t i = 0; i < phones.size(); ++i) {
+    svc::CallDecisionRequest request;
+    request.claim.channel_account_id = account;
+    request.claim.call_id = "batch-" + std::to_string(i);
+    request.claim.caller = phones[i];
+    request.caller = domain::Identifier{"phone", phones[i], true};
+    request.caller_name = "Caller " + std::to_string(i);
+    request.unrouted_state = "overflowed";
+    batch.push_back(std::move(request));
+  }
+  auto result = run_sync(PgAssignmentVoice(*pool_).decide_calls(std::move(batch)));
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->size(), phones.size());
+  const auto& out = *result;
+  for (const auto& decision : out) ASSERT_TRUE(decision.customer_id);
+  EXPECT_EQ(*out[0].customer_id, known);                 // the verified holder
+  EXPECT_EQ(*out[1].customer_id, *out[2].customer_id);   // one new customer for one number
+  EXPECT_NE(*out[1].customer_id, known);
+  EXPECT_NE(*out[3].customer_id, claimer);               // a claimed copy never decides...
+  EXPECT_EQ(count("SELECT count(*) FROM customer_merge_suggestions WHERE " + std::to_string(claimer) +
+                  " IN (customer_a, customer_b)"), 1);   // ...it asks
+  EXPECT_EQ(count("SELECT count(*) FROM customers WHERE display_name = 'Caller 1'"), 1);  // the first name wins
+  EXPECT_EQ(count("SELECT count(*) FROM customers WHERE display_name = 'Known'"), 1);     // a name is never replaced
+  EXPECT_EQ(count("SELECT count(*) FROM customer_identities WHERE type = 'phone' AND verified AND value IN "
+                  "('+8613800000002', '+8613800000003', '+8613800000004')"), 3);
+  // Three agents, five calls, in arrival order: the first three get distinct agents.
+  std::set<domain::Id> given;
+  for (std::size_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(out[i].agent) << "call " << i;
+    EXPECT_TRUE(given.insert(out[i].agent->agent_id).second) << "agent twice: " << out[i].agent->agent_id;
+  }
+  EXPECT_EQ(given, std::set<domain::Id>(people.begin(), people.end()));
+  EXPECT_FALSE(out[3].agent);
+  EXPECT_FALSE(out[4].agent);
+  EXPECT_EQ(count("SELECT count(*) FROM voice_calls WHERE state = 'offered' AND agent_id IS NOT NULL"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM voice_calls WHERE state = 'overflowed' AND agent_id IS NULL "
+                  "AND call_id IN ('batch-3', 'batch-4') AND customer_id IS NOT NULL"), 2);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ struct Config {
     int idle_timeout_seconds = 60;
     int request_timeout_seconds = 30;
     int max_connections = 20000;
+    int ws_auth_timeout_seconds = 10;  // agent socket: time to send the auth message
   } http;
   struct Database {
     std::string url;

@@ -240,7 +240,7 @@ struct Wiring {
   api::AssignmentApiContext assignment_api{api, queues, assignment};
   // Steps ran out under a ticket/close plan: a ticket (TicketCreator) or the closing message.
   services::ExhaustedTaskCloser assignment_exhausted{conversations, tickets};
-  // services::AgentAvailability for the SIP side: the engine's rules for who takes a call.
+  // services::CallDecisionStore for the SIP side: the engine's rules for who takes a call.
   store::PgAssignmentVoice assignment_voice{pool};
   // --- end assignment members ---
   // --- sip members ---

@@ -21,6 +21,7 @@
 
 #include "cc/metrics/registry.hpp"
 #include "cc/net/sip_framing.hpp"
+#include "cc/net/tcp_accept_loop.hpp"
 
 namespace cc::net {
 
@@ -55,7 +56,7 @@ class SipTransport {
  private:
   struct Connection;
   boost::asio::awaitable<void> udp_loop();
-  boost::asio::awaitable<void> accept_loop();
+  void serve_connection(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> read_loop(std::shared_ptr<Connection> connection);
   boost::asio::awaitable<void> idle_watch(std::shared_ptr<Connection> connection);
   static boost::asio::awaitable<void> drain_writes(std::shared_ptr<Connection> connection);
@@ -70,9 +71,7 @@ class SipTransport {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<std::uint64_t> next_id_{0};
-  mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections_;
+  ConnectionRegistry<Connection> connections_;
 };
 
 }  // namespace cc::net

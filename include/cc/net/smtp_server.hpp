@@ -18,6 +18,7 @@
 
 #include "cc/metrics/registry.hpp"
 #include "cc/net/smtp_session.hpp"
+#include "cc/net/tcp_accept_loop.hpp"
 
 namespace cc::net {
 
@@ -52,7 +53,7 @@ class SmtpServer {
 
  private:
   struct Connection;
-  boost::asio::awaitable<void> accept_loop();
+  void serve_connection(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> run_session(std::shared_ptr<Connection> connection);
   boost::asio::awaitable<void> watchdog(std::shared_ptr<Connection> connection);
   void untrack(std::uint64_t id);
@@ -66,9 +67,7 @@ class SmtpServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t bound_port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<std::uint64_t> next_id_{0};
-  mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections_;
+  ConnectionRegistry<Connection> connections_;
 };
 
 }  // namespace cc::net

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cc/async/completion.hpp"
+#include "cc/async/group_commit_queue.hpp"
 #include "cc/metrics/registry.hpp"
 #include "cc/services/assignment_service.hpp"
 #include "cc/services/event_dispatcher.hpp"
@@ -62,11 +63,7 @@ class IngestService {
   metrics::Counter& ingested_;
   metrics::Counter& duplicates_;
   metrics::Histogram& batch_seconds_;
-  std::mutex mutex_;
-  // A deque: items leave by move-construction from the front. (Boost 1.81's
-  // any_completion_handler move-assignment recurses forever, so vector::erase must not be used.)
-  std::deque<Pending> pending_;
-  bool flushing_ = false;
+  async::GroupCommitQueue<Pending> pending_;
   std::vector<IngestObserver*> observers_;
 };
 

@@ -44,21 +44,22 @@ json call_incoming_event(const VoiceAccount& account, const SipRequest& request,
 }
 
 SipService::SipService(asio::io_context& io, SipServiceOptions options, services::ChannelAccountService& accounts,
-                       services::CustomerResolver& customers, services::CustomerSummaries& summaries,
-                       services::AgentAvailability& availability, CallRouter& router, VoiceCallStore& calls,
-                       services::EventDispatcher& events, metrics::Registry& metrics)
+                       services::CallDecisionStore& decisions, services::CustomerSummaries& summaries,
+                       CallRouter& router, VoiceCallStore& calls, services::EventDispatcher& events,
+                       metrics::Registry& metrics)
     : io_(io),
       options_(std::move(options)),
       accounts_(accounts),
-      customers_(customers),
+      batcher_(io.get_executor(), decisions, metrics, options_.decisions),
       summaries_(summaries),
-      availability_(availability),
       router_(router),
       calls_(calls),
       events_(events),
       metrics_(metrics),
       malformed_(metrics.counter("cc_sip_malformed_total", "SIP messages dropped as malformed")),
       invites_(metrics.counter("cc_sip_invites_total", "New INVITE transactions routed")),
+      overloaded_(metrics.counter("cc_sip_overload_refusals_total",
+                                  "INVITEs refused with 503 because too many calls awaited a decision")),
       decision_seconds_(metrics.histogram("cc_sip_decision_seconds", "INVITE routing decision time")),
       transport_(io, options_.transport,
                  [this](std::string text, net::SipEndpoint from) { on_message(std::move(text), std::move(from), false); },
@@ -173,49 +174,57 @@ void SipService::on_message(std::string text, net::SipEndpoint from, bool after_
 awaitable<void> SipService::decide(std::string key, SipRequest request, VoiceAccount account, net::SipEndpoint from) {
   const auto started = std::chrono::steady_clock::now();
   const auto route = route_for_did(account.config, request.request_user);
-  CallRequest call;
+  const bool overflow = route.overflow && !account.config.overflow_uri.empty();
+  services::CallDecisionRequest ask;
+  ask.claim.channel_account_id = account.id;
+  ask.claim.call_id = request.call_id;
+  ask.claim.did = request.request_user;
+  ask.claim.queue = route.queue;
+  const auto phone = domain::normalize_phone(request.from_user);
+  ask.claim.caller = phone ? *phone : request.from_user;
+  if (phone) {
+    // Verified: the network delivered the call from this number.
+    ask.caller = domain::Identifier{"phone", *phone, true};
+    if (!request.from_display.empty()) ask.caller_name = request.from_display;
+  }
+  ask.unrouted_state = overflow ? "overflowed" : "rejected";
+  CallRequest call;  // for the record when the decision itself failed
   call.channel_account_id = account.id;
   call.call_id = request.call_id;
   call.did = request.request_user;
   call.queue = route.queue;
-  const auto phone = domain::normalize_phone(request.from_user);
-  call.caller = phone ? *phone : request.from_user;
-  if (phone) {
-    // Verified: the network delivered the call from this number.
-    std::vector<domain::Identifier> identifiers{domain::Identifier{"phone", *phone, true}};
-    std::optional<std::string> name;
-    if (!request.from_display.empty()) name = request.from_display;
-    auto customer = co_await customers_.resolve(std::move(identifiers), std::move(name));
-    if (customer) call.customer_id = *customer;
-  }
-  services::VoiceClaimRequest claim;
-  claim.channel_account_id = call.channel_account_id;
-  claim.call_id = call.call_id;
-  claim.caller = call.caller;
-  claim.did = call.did;
-  claim.queue = call.queue;
-  claim.customer_id = call.customer_id;
-  auto offer = co_await availability_.claim_for_call(std::move(claim));
+  call.caller = ask.claim.caller;
+  auto decided = co_await batcher_.decide(std::move(ask));
+
   int code = 302;
   std::string reason = "Moved Temporarily";
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<services::VoiceClaim> reserved;
-  if (offer && *offer) {
-    reserved = **offer;
+  if (decided && decided->agent) {
+    reserved = *decided->agent;
+    const auto customer_id = decided->customer_id;
     // The screen pop goes out before the 302: the agent sees the caller before the phone rings.
     json summary = nullptr;
-    if (call.customer_id) {
-      auto found = co_await summaries_.summary(*call.customer_id);
+    if (customer_id) {
+      auto found = co_await summaries_.summary(*customer_id);
       if (found) summary = std::move(*found);
     }
     std::vector<services::AgentEvent> pop;
     pop.push_back(services::make_event(reserved->agent_id, "call.incoming",
-                                       call_incoming_event(account, request, route.queue, call.customer_id, summary)));
+                                       call_incoming_event(account, request, route.queue, customer_id, summary)));
     co_await events_.emit(std::move(pop));
     headers.emplace_back("Contact", contact_for(reserved->sip_uri));
+  } else if (!decided && decided.error().code == ErrorCode::rate_limited) {
+    // Overload (RFC 3261 21.5.4): the PBX may try another server or retry after the pause.
+    overloaded_.inc();
+    code = 503;
+    reason = "Service Unavailable";
+    headers.emplace_back("Retry-After", std::to_string(route.retry_after));
   } else {
-    if (!offer) logger()->warn("sip call {}: routing failed: {}", request.call_id, offer.error().detail);
-    const bool overflow = route.overflow && !account.config.overflow_uri.empty();
+    if (!decided) {
+      logger()->warn("sip call {}: routing failed: {}", request.call_id, decided.error().detail);
+      async::spawn_logged(io_.get_executor(), router_.record_unrouted(call, overflow), "sip record unrouted");
+    }
     if (overflow) {
       headers.emplace_back("Contact", contact_for(account.config.overflow_uri));
     } else {
@@ -223,7 +232,6 @@ awaitable<void> SipService::decide(std::string key, SipRequest request, VoiceAcc
       reason = "Temporarily Unavailable";
       headers.emplace_back("Retry-After", std::to_string(route.retry_after));
     }
-    async::spawn_logged(io_.get_executor(), router_.record_unrouted(call, overflow), "sip record unrouted");
   }
   std::optional<std::string> text;
   {

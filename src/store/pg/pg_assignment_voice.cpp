@@ -1,10 +1,13 @@
-// A new call's agent, picked and claimed in one statement: the voice_calls row is inserted in
-// the same statement that chooses the agent, and the partial unique index
-// voice_calls_one_live_call_per_agent turns a race between two INVITEs (or two instances) into
-// "no row inserted": then we pick again.
+// New calls decided in one transaction per batch: callers resolved together
+// (resolve_verified_contacts), agents claimed together (claim_voice_agents), calls nobody was
+// free for recorded together, one commit.
 #include "cc/store/pg/pg_assignment_voice.hpp"
 
-#include "pg_assignment_rows.hpp"
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cc/store/pg/pg_identity_resolution.hpp"
+#include "pg_voice_claims.hpp"
 
 namespace cc::store {
 
@@ -13,62 +16,69 @@ using boost::asio::awaitable;
 
 namespace {
 
-constexpr int kClaimAttempts = 4;
-
-const char* kClaimSql =
-    "WITH existing AS (SELECT v.agent_id, coalesce(a.sip_uri, '') AS sip_uri FROM voice_calls v "
-    "JOIN agents a ON a.id = v.agent_id WHERE v.channel_account_id = $1 AND v.call_id = $2), "
-    "q AS (SELECT id, key, strategy FROM queues WHERE key IN ($5, 'default') "
-    "ORDER BY (key = $5) DESC LIMIT 1), "
-    "pref AS (SELECT coalesce($7::bigint, (SELECT c.assignee_id FROM conversations c WHERE c.customer_id = $8 "
-    "AND c.assignee_id IS NOT NULL ORDER BY c.id DESC LIMIT 1)) AS id), "
-    "cand AS (SELECT a.id, a.sip_uri FROM agents a, q WHERE NOT EXISTS (SELECT 1 FROM existing) "
-    "AND a.active AND a.role = 'agent' AND a.status = 'online' AND coalesce(a.sip_uri, '') <> '' "
-    "AND coalesce((a.capacity->>'voice')::int, 0) > (SELECT count(*) FROM conversations c "
-    "WHERE c.assignee_id = a.id AND c.status = 'open' AND c.channel = 'voice') "
-    "AND (NOT EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = q.id) "
-    "OR EXISTS (SELECT 1 FROM queue_members m WHERE m.queue_id = q.id AND m.agent_id = a.id)) "
-    "AND NOT EXISTS (SELECT 1 FROM unnest($6::text[]) s(skill) WHERE NOT EXISTS (SELECT 1 FROM agent_skills k "
-    "WHERE k.agent_id = a.id AND k.skill = s.skill AND k.level >= 1)) "
-    "AND NOT EXISTS (SELECT 1 FROM voice_calls v WHERE v.agent_id = a.id "
-    "AND v.state IN ('offered', 'ringing', 'answered')) "
-    "AND NOT EXISTS (SELECT 1 FROM task_offers o WHERE o.agent_id = a.id AND o.state = 'pending' "
-    "AND o.channel = 'voice') "
-    "ORDER BY (a.id = (SELECT id FROM pref)) IS TRUE DESC, "
-    "CASE WHEN q.strategy = 'fewest_today' AND a.assigned_day = current_date THEN a.assigned_today ELSE 0 END, "
-    "greatest(coalesce(a.last_assigned_at, a.status_changed_at), a.status_changed_at), a.id "
-    "LIMIT 1), "
-    "ins AS (INSERT INTO voice_calls (channel_account_id, call_id, caller, did, queue, customer_id, agent_id, "
-    "state) SELECT $1, $2, $3, $4, $5, $8, cand.id, 'offered' FROM cand ON CONFLICT DO NOTHING "
-    "RETURNING agent_id) "
-    "SELECT 'new', ins.agent_id, (SELECT sip_uri FROM agents WHERE id = ins.agent_id) FROM ins "
-    "UNION ALL SELECT 'existing', agent_id, sip_uri FROM existing "
-    "UNION ALL SELECT 'lost', id, '' FROM cand";
+// Calls nobody was free for, recorded in one statement (a repeated Call-ID keeps its first row).
+void record_unrouted(pqxx::transaction_base& tx, const nlohmann::json& rows) {
+  if (rows.empty()) return;
+  tx.exec_params(
+      "INSERT INTO voice_calls (channel_account_id, call_id, caller, did, queue, customer_id, state) "
+      "SELECT account, call_id, caller, did, queue, customer, state FROM jsonb_to_recordset($1::jsonb) "
+      "AS x(account bigint, call_id text, caller text, did text, queue text, customer bigint, state text) "
+      "ON CONFLICT DO NOTHING",
+      rows.dump());
+}
 
 }  // namespace
 
-awaitable<Result<std::optional<svc::VoiceClaim>>> PgAssignmentVoice::claim_for_call(svc::VoiceClaimRequest request) {
-  auto job = [request = std::move(request)](pqxx::connection& c) -> Result<std::optional<svc::VoiceClaim>> {
-    const auto skills = assignment_rows::text_array(request.skills);
-    const auto queue = request.queue.empty() ? std::string("default") : request.queue;
-    std::optional<domain::Id> customer = request.customer_id;
-    for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
-      pqxx::work tx(c);
-      const auto rows = tx.exec_params(kClaimSql, request.channel_account_id, request.call_id, request.caller,
-                                       request.did, queue, skills, request.preferred_agent_id, customer);
-      tx.commit();
-      bool lost = false;
-      for (const auto& row : rows) {
-        if (std::string_view(row[0].c_str()) == "lost") {
-          lost = true;
-        } else if (!row[1].is_null()) {
-          return std::optional<svc::VoiceClaim>(svc::VoiceClaim{row[1].as<domain::Id>(), row[2].c_str()});
-        }
+awaitable<Result<std::vector<svc::CallDecision>>> PgAssignmentVoice::decide_calls(
+    std::vector<svc::CallDecisionRequest> batch) {
+  auto job = [batch = std::move(batch)](pqxx::connection& c) -> Result<std::vector<svc::CallDecision>> {
+    pqxx::work tx(c);
+    // Not waiting for the WAL flush: a crash loses at most the last ~0.6 s of decisions, whose
+    // calls the PBX carries anyway; its call events re-create the records (PgVoiceCalls::
+    // record_event), and a lost claim only frees an agent early.
+    tx.exec("SET LOCAL synchronous_commit = off");
+    std::vector<VerifiedContact> contacts;
+    std::vector<std::size_t> contact_of_call;  // index into contacts, or npos
+    for (const auto& request : batch) {
+      if (!request.caller) {
+        contact_of_call.push_back(std::string::npos);
+        continue;
       }
-      if (!lost) return std::optional<svc::VoiceClaim>{};  // nobody free
-      // The candidate got another call meanwhile (or this Call-ID arrived twice at once): again.
+      contact_of_call.push_back(contacts.size());
+      contacts.push_back(VerifiedContact{*request.caller, request.caller_name});
     }
-    return std::optional<svc::VoiceClaim>{};
+    const auto customers = resolve_verified_contacts(tx, contacts);
+    std::vector<svc::CallDecision> decisions;
+    decisions.reserve(batch.size());
+    auto unrouted = nlohmann::json::array();
+    std::vector<svc::VoiceClaimRequest> claims;
+    claims.reserve(batch.size());
+    std::set<domain::Id> new_customers;  // no conversations yet: no last agent to look up
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      claims.push_back(batch[i].claim);
+      if (contact_of_call[i] == std::string::npos) continue;
+      const auto& customer = customers[contact_of_call[i]];
+      claims.back().customer_id = customer.customer_id;
+      if (customer.created) new_customers.insert(customer.customer_id);
+    }
+    auto agents = claim_voice_agents(c, tx, claims, new_customers);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      svc::CallDecision decision;
+      const auto& claim = claims[i];
+      decision.customer_id = claim.customer_id;
+      decision.agent = std::move(agents[i]);
+      if (!decision.agent) {
+        const auto queue = claim.queue.empty() ? std::string("default") : claim.queue;
+        unrouted.push_back({{"account", claim.channel_account_id}, {"call_id", claim.call_id},
+                            {"caller", claim.caller}, {"did", claim.did}, {"queue", queue},
+                            {"customer", claim.customer_id ? nlohmann::json(*claim.customer_id) : nlohmann::json()},
+                            {"state", batch[i].unrouted_state}});
+      }
+      decisions.push_back(std::move(decision));
+    }
+    record_unrouted(tx, unrouted);
+    tx.commit();
+    return decisions;
   };
   co_return co_await pool_.run(std::move(job));
 }

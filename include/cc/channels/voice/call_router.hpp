@@ -6,7 +6,6 @@
 namespace cc::channels::voice {
 
 using services::CallEvent;
-using services::CallOffer;
 using services::CallRecord;
 using services::CallRequest;
 using services::CallRouter;

@@ -1,10 +1,12 @@
 #pragma once
 // The SIP redirect server: transport -> parser -> transaction layer -> routing decision.
-// A new INVITE from a configured gateway resolves the caller to a customer, maps the DID to a
-// queue, claims an agent of that queue (AgentAvailability, one round trip), pops the caller's 360 card on that
-// agent's WebSocket (call.incoming) and only then sends 302 with the agent's SIP address.
-// Nobody free: 302 to overflow_uri or 480 + Retry-After. Owned by Wiring; runs on the I/O
-// threads; the transaction layer is guarded by one mutex held only for pure work.
+// A new INVITE from a configured gateway maps the DID to a queue and joins the next batch of
+// call decisions (CallDecisionBatcher: caller resolved to a customer and an agent of that queue
+// claimed, one transaction per batch), pops the caller's 360 card on that agent's WebSocket
+// (call.incoming) and only then sends 302 with the agent's SIP address. Nobody free: 302 to
+// overflow_uri or 480 + Retry-After; too many calls waiting for a decision: 503 + Retry-After.
+// Owned by Wiring; runs on the I/O threads; the transaction layer is guarded by one mutex held
+// only for pure work.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,16 +14,15 @@
 #include <mutex>
 #include <vector>
 
+#include "cc/channels/voice/call_decision_batcher.hpp"
 #include "cc/channels/voice/call_router.hpp"
 #include "cc/channels/voice/sip_transactions.hpp"
 #include "cc/channels/voice/voice_config.hpp"
-#include "cc/services/ports/agent_availability.hpp"
 #include "cc/metrics/registry.hpp"
 #include "cc/net/sip_transport.hpp"
 #include "cc/services/channel_account_service.hpp"
 #include "cc/services/event_dispatcher.hpp"
 #include "cc/services/ports/customer_lookups.hpp"
-#include "cc/services/ports/ingest_store.hpp"
 
 namespace cc::channels::voice {
 
@@ -29,6 +30,7 @@ struct SipServiceOptions {
   net::SipTransportOptions transport;
   SipTimers timers;
   int ring_timeout_seconds = 60;  // an offer the PBX never confirms frees its agent after this
+  CallDecisionBatcherOptions decisions;
 };
 
 struct VoiceAccount {
@@ -46,9 +48,9 @@ std::string contact_for(const std::string& sip_uri);
 class SipService {
  public:
   SipService(boost::asio::io_context& io, SipServiceOptions options, services::ChannelAccountService& accounts,
-             services::CustomerResolver& customers, services::CustomerSummaries& summaries,
-             services::AgentAvailability& availability, CallRouter& router, VoiceCallStore& calls,
-             services::EventDispatcher& events, metrics::Registry& metrics);
+             services::CallDecisionStore& decisions, services::CustomerSummaries& summaries,
+             CallRouter& router, VoiceCallStore& calls, services::EventDispatcher& events,
+             metrics::Registry& metrics);
   ~SipService();
 
   void start();  // binds; throws when it cannot
@@ -69,15 +71,15 @@ class SipService {
   boost::asio::io_context& io_;
   SipServiceOptions options_;
   services::ChannelAccountService& accounts_;
-  services::CustomerResolver& customers_;
+  CallDecisionBatcher batcher_;  // caller -> customer, and who takes the call
   services::CustomerSummaries& summaries_;
-  services::AgentAvailability& availability_;  // who takes the call (the assignment engine's view)
   CallRouter& router_;                          // releases and unrouted records
   VoiceCallStore& calls_;
   services::EventDispatcher& events_;
   metrics::Registry& metrics_;
   metrics::Counter& malformed_;
   metrics::Counter& invites_;
+  metrics::Counter& overloaded_;
   metrics::Histogram& decision_seconds_;
   net::SipTransport transport_;
   boost::asio::steady_timer timer_;

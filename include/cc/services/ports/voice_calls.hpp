@@ -1,7 +1,7 @@
 #pragma once
 // Ports of the voice channel (implemented in store/pg/pg_voice_calls):
-// - CallRouter chooses and reserves the agent for a call (one database round trip in the
-//   PostgreSQL implementation). The lead can later put the assignment engine behind it.
+// - CallRouter frees an agent whose offer ended without a call, and records calls nobody was
+//   offered. (Choosing the agent is CallDecisionStore's job: ports/call_decisions.hpp.)
 // - VoiceCallStore records what the PBX reports about calls (webhook events).
 #include <boost/asio/awaitable.hpp>
 #include <optional>
@@ -21,17 +21,9 @@ struct CallRequest {
   std::optional<domain::Id> customer_id;
 };
 
-struct CallOffer {
-  domain::Id agent_id = 0;
-  std::string sip_uri;
-};
-
 class CallRouter {
  public:
   virtual ~CallRouter() = default;
-  // An online agent with a SIP address who is on no live call, the customer's last agent first,
-  // reserved atomically (never two live calls per agent); nullopt when nobody is free.
-  virtual boost::asio::awaitable<Result<std::optional<CallOffer>>> offer(CallRequest request) = 0;
   // The offer ended without a call (CANCEL, no ACK): the agent is free again.
   virtual boost::asio::awaitable<void> release(domain::Id channel_account_id, std::string call_id) = 0;
   // Remembers a call nobody was offered (overflow / 480), for the missed-call task.

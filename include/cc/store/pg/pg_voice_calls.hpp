@@ -1,21 +1,15 @@
 #pragma once
-// PostgreSQL implementation of the voice ports (table voice_calls, migrations/0013_voice.sql),
-// and the interim AgentAvailability (until the assignment engine implements it).
-#include "cc/services/ports/agent_availability.hpp"
+// PostgreSQL implementation of the voice ports (table voice_calls, migrations/0013_voice.sql).
+// New calls are claimed by the assignment engine's side (PgAssignmentVoice).
 #include "cc/services/ports/voice_calls.hpp"
 #include "cc/store/pg/pg_pool.hpp"
 
 namespace cc::store {
 
 class PgVoiceCalls final : public services::CallRouter,
-                           public services::VoiceCallStore,
-                           public services::AgentAvailability {
+                           public services::VoiceCallStore {
  public:
   explicit PgVoiceCalls(PgPool& pool) : pool_(pool) {}
-  boost::asio::awaitable<Result<std::optional<services::CallOffer>>> offer(
-      services::CallRequest request) override;
-  boost::asio::awaitable<Result<std::optional<services::VoiceClaim>>> claim_for_call(
-      services::VoiceClaimRequest request) override;
   boost::asio::awaitable<void> release(domain::Id channel_account_id, std::string call_id) override;
   boost::asio::awaitable<void> record_unrouted(services::CallRequest request, bool overflowed) override;
   boost::asio::awaitable<Result<services::CallRecord>> record_event(domain::Id channel_account_id,
