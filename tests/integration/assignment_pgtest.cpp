@@ -325,6 +325,20 @@ TEST_F(AssignmentStore, ExhaustedTicketAndClosePlansAreClaimedOnceAfterTheirLast
   EXPECT_EQ(retaken.assigned[0].id, ids[0]);
 }
 
+TEST_F(AssignmentStore, AStalePlanNeverQueuesAnAssignedConversationAgain) {
+  agents(2, 5);
+  const auto ids = tasks(1, "default", [](std::size_t, svc::RoutingPlan&) {});
+  ASSERT_EQ(round().assigned.size(), 1u);
+  // A plan made from a read before that assignment (another instance, an earlier batch) arrives.
+  svc::RoutingPlan stale;
+  stale.conversation_id = ids[0];
+  stale.steps = {svc::RoutingStep{"default", {}, std::nullopt, 0, std::nullopt, {}}};
+  ASSERT_TRUE(run_sync(store_->enqueue({stale})));
+  EXPECT_EQ(count("SELECT count(*) FROM routing_tasks WHERE state = 'assigned'"), 1);
+  EXPECT_TRUE(round().assigned.empty());  // not handed to the other agent
+  EXPECT_EQ(count("SELECT count(DISTINCT assignee_id) FROM conversations WHERE assignee_id IS NOT NULL"), 1);
+}
+
 TEST_F(AssignmentStore, TheRoundOrdersByPriorityAgedByTheTasksWorkflow) {
   agents(1, 1);
   const auto now = std::chrono::system_clock::now();

@@ -173,6 +173,9 @@ awaitable<Status> PgAssignmentStore::enqueue(std::vector<svc::RoutingPlan> plans
         "priority, entered_at, state) SELECT u.cid, u.ch, u.plan::jsonb, u.v, u.q, u.p, "
         "to_timestamp(u.ms / 1000.0), 'waiting' FROM unnest($1::bigint[], $2::text[], $3::text[], "
         "$4::int[], $5::text[], $6::int[], $7::bigint[]) AS u(cid, ch, plan, v, q, p, ms) "
+        // A conversation that has its agent by now (the plan was made from an older read, e.g.
+        // by another instance or before this instance's previous round) is not queued again.
+        "WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = u.cid AND c.assignee_id IS NOT NULL) "
         "ON CONFLICT (conversation_id) DO UPDATE SET plan = excluded.plan, channel = excluded.channel, "
         "workflow_version = excluded.workflow_version, queue_key = excluded.queue_key, "
         "priority = excluded.priority, "
