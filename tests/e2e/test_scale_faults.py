@@ -87,20 +87,11 @@ class KillNineTest(SmsAccountMixin, ServerTestCase):
 
     @classmethod
     def setUpClass(cls):
+        # Class cleanups run after tearDownClass, and also when setUpClass fails half way.
         cls.twilio = FakeTwilio()
-        try:
-            super().setUpClass()
-            cls.sms_id = cls.create_sms_account(cls.twilio)
-        except BaseException:
-            cls.twilio.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.twilio.stop()
+        cls.addClassCleanup(cls.twilio.stop)
+        super().setUpClass()
+        cls.sms_id = cls.create_sms_account(cls.twilio)
 
     async def until_acked(self, attempt, ok, timeout=60):
         """Retries attempt(port) on the current server until ok(response), as a provider would."""
@@ -215,31 +206,24 @@ class RedisOutageTest(ServerTestCase):
         env_tmp = os.environ.get("CC_TEST_TMPDIR") or "/tmp"
         os.makedirs(env_tmp, exist_ok=True)
         cls.redis_dir = tempfile.mkdtemp(prefix="redis-outage.", dir=env_tmp)
+        cls.addClassCleanup(shutil.rmtree, cls.redis_dir, ignore_errors=True)
         cls.redis_port = free_port()
         cls.start_redis()
+        cls.addClassCleanup(cls.stop_redis)  # cleanups run last-in first-out: before the rmtree
         cls.server_env = {"CC_REDIS_PORT": str(cls.redis_port)}
         cls.b = None
-        try:
-            super().setUpClass()
-            cls.b = ServerProcess(cls.env, f"{cls.server.name}-b", cls.server.database_url,
-                                  {"CC_REDIS_PORT": str(cls.redis_port),
-                                   "CC_REDIS_CHANNEL": cls.server.process_env["CC_REDIS_CHANNEL"],
-                                   "CC_SECRET_KEY": cls.server.process_env["CC_SECRET_KEY"]})
-            cls.b.start()
-        except BaseException:
-            cls.stop_redis()
-            shutil.rmtree(cls.redis_dir, ignore_errors=True)
-            raise
+        super().setUpClass()
+        cls.b = ServerProcess(cls.env, f"{cls.server.name}-b", cls.server.database_url,
+                              {"CC_REDIS_PORT": str(cls.redis_port),
+                               "CC_REDIS_CHANNEL": cls.server.process_env["CC_REDIS_CHANNEL"],
+                               "CC_SECRET_KEY": cls.server.process_env["CC_SECRET_KEY"]})
+        cls.b.start()
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.b is not None and cls.b.process is not None:
-                cls.b.terminate()
-            super().tearDownClass()
-        finally:
-            cls.stop_redis()
-            shutil.rmtree(cls.redis_dir, ignore_errors=True)
+        if cls.b is not None and cls.b.process is not None:
+            cls.b.terminate()
+        super().tearDownClass()
 
     @classmethod
     def start_redis(cls):
@@ -372,34 +356,24 @@ class WebhookPostgresOutageTest(SmsAccountMixin, ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.twilio = FakeTwilio()
+        cls.addClassCleanup(cls.twilio.stop)
         cls.port_dir = tempfile.mkdtemp(prefix="cc-scale-smtp.")
+        cls.addClassCleanup(shutil.rmtree, cls.port_dir, ignore_errors=True)
         cls.smtp_port_file = os.path.join(cls.port_dir, "smtp.port")
         cls.server_env = dict(cls.server_env, CC_SMTP_PORT="0", CC_SMTP_PORT_FILE=cls.smtp_port_file,
                               CC_SMTP_HOSTNAME="mx.shop.test")
-        try:
-            super().setUpClass()
-            cls.sms_id = cls.create_sms_account(cls.twilio)
-            cls.create_account("email", {"addresses": ["support@shop.test"],
-                                         "smtp_relay": {"host": "127.0.0.1", "port": 9, "starttls": False},
-                                         "webhook_secret": "scale-faults-webhook-secret-0123456789"})
-            deadline = time.monotonic() + 10
-            while not os.path.exists(cls.smtp_port_file):
-                if time.monotonic() > deadline:
-                    raise AssertionError("the SMTP listener did not report its port")
-                time.sleep(0.05)
-            with open(cls.smtp_port_file) as f:
-                cls.smtp_port = int(f.read().strip())
-        except BaseException:
-            cls.twilio.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.twilio.stop()
-            shutil.rmtree(cls.port_dir, ignore_errors=True)
+        super().setUpClass()
+        cls.sms_id = cls.create_sms_account(cls.twilio)
+        cls.create_account("email", {"addresses": ["support@shop.test"],
+                                     "smtp_relay": {"host": "127.0.0.1", "port": 9, "starttls": False},
+                                     "webhook_secret": "scale-faults-webhook-secret-0123456789"})
+        deadline = time.monotonic() + 10
+        while not os.path.exists(cls.smtp_port_file):
+            if time.monotonic() > deadline:
+                raise AssertionError("the SMTP listener did not report its port")
+            time.sleep(0.05)
+        with open(cls.smtp_port_file) as f:
+            cls.smtp_port = int(f.read().strip())
 
     def mail(self, sender, message_id):
         return (f"From: <{sender}>\r\nTo: support@shop.test\r\nSubject: outage\r\nMessage-ID: <{message_id}>\r\n"
@@ -587,27 +561,16 @@ class ProviderOutageTest(SmsAccountMixin, ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.wechat = FakeWechat()
+        cls.addClassCleanup(cls.wechat.stop)
         cls.twilio = FakeTwilio()
-        try:
-            super().setUpClass()
-            cls.sms_id = cls.create_sms_account(cls.twilio)
-            cls.wechat_id = cls.create_account("wechat", {
-                "app_id": APP_ID, "app_secret": APP_SECRET, "token": TOKEN,
-                "encoding_aes_key": ENCODING_AES_KEY, "api_base_url": cls.wechat.base_url,
-                "failover": {"channel_account_id": cls.sms_id,
-                             "on": ["circuit_open", "window_closed", "dead_letter"]}})
-        except BaseException:
-            cls.wechat.stop()
-            cls.twilio.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            cls.wechat.stop()
-            cls.twilio.stop()
+        cls.addClassCleanup(cls.twilio.stop)
+        super().setUpClass()
+        cls.sms_id = cls.create_sms_account(cls.twilio)
+        cls.wechat_id = cls.create_account("wechat", {
+            "app_id": APP_ID, "app_secret": APP_SECRET, "token": TOKEN,
+            "encoding_aes_key": ENCODING_AES_KEY, "api_base_url": cls.wechat.base_url,
+            "failover": {"channel_account_id": cls.sms_id,
+                         "on": ["circuit_open", "window_closed", "dead_letter"]}})
 
     def wechat_customer(self, openid, phone):
         timestamp, nonce = str(int(time.time())), "4242"
